@@ -1,0 +1,57 @@
+// Inline definitions of the CPU's typed register, memory and stack accessors. Included by
+// the instruction handler files; kept out of cpu.h so that header stays readable.
+#pragma once
+
+#include "cpu/cpu.h"
+
+namespace trapeze {
+
+template <typename T>
+inline T Cpu::reg(unsigned n) const {
+  if constexpr (sizeof(T) == 1) return reg8(n);
+  else return static_cast<T>(gpr[n]);
+}
+
+template <typename T>
+inline void Cpu::set_reg(unsigned n, T v) {
+  if constexpr (sizeof(T) == 1) set_reg8(n, v);
+  else if constexpr (sizeof(T) == 2) set_reg16(n, v);
+  else gpr[n] = v;  // 32-bit writes zero-extend
+}
+
+template <typename T>
+inline T Cpu::read(unsigned s, uint64_t offset) {
+  const Segment& sg = seg[s];
+  if (offset > sg.limit || sizeof(T) - 1 > sg.limit - offset) [[unlikely]]
+    raise(s == kSs ? vec::kStack : vec::kGeneral, 0);
+  return mmu_.read<T>((sg.base + offset) & 0xFFFFFFFF);
+}
+
+template <typename T>
+inline void Cpu::write(unsigned s, uint64_t offset, T value) {
+  const Segment& sg = seg[s];
+  if (offset > sg.limit || sizeof(T) - 1 > sg.limit - offset) [[unlikely]]
+    raise(s == kSs ? vec::kStack : vec::kGeneral, 0);
+  mmu_.write<T>((sg.base + offset) & 0xFFFFFFFF, value);
+}
+
+template <typename T>
+inline void Cpu::push(T value) {
+  uint64_t new_sp = (sp() - sizeof(T)) & sp_mask();
+  write<T>(kSs, new_sp, value);
+  set_sp(new_sp);
+}
+
+template <typename T>
+inline T Cpu::pop() {
+  T v = read<T>(kSs, sp());
+  set_sp(sp() + sizeof(T));
+  return v;
+}
+
+template <typename T>
+inline T Cpu::stack_peek(uint64_t depth) {
+  return read<T>(kSs, (sp() + depth) & sp_mask());
+}
+
+}  // namespace trapeze

@@ -1,0 +1,224 @@
+// System and miscellaneous instructions: HLT, WAIT, x87 escapes (until the FPU lands),
+// BOUND, ARPL, descriptor-table loads and stores, LMSW/SMSW/CLTS, MOV CR/DR, INVLPG,
+// INVD/WBINVD, UD2, the long NOP, CPUID and RDTSC.
+#include "cpu/log.h"
+#include "cpu/opcode_table.h"
+#include "cpu/operands.h"
+
+namespace trapeze {
+namespace {
+
+void require_cpl0(Cpu& c) {
+  if (c.protected_mode() && c.cpl() != 0) c.raise(vec::kGeneral, 0);
+}
+
+void hlt(Cpu& c, const Insn&) {
+  require_cpl0(c);
+  c.halt();
+}
+
+void wait(Cpu& c, const Insn&) {
+  if ((c.cr0 & cr0::MP) && (c.cr0 & cr0::TS)) c.raise(vec::kNoDevice);
+}
+
+// D8-DF: the FPU is not emulated yet (issue 4). With EM or TS set the guest gets #NM as
+// on hardware (that is how FPU emulators and lazy FPU switching work); otherwise #UD.
+void fpu_escape(Cpu& c, const Insn&) {
+  if (c.cr0 & (cr0::EM | cr0::TS)) c.raise(vec::kNoDevice);
+  log::once(log::cpu(), "x87 instructions are not implemented yet: raising #UD");
+  c.raise(vec::kInvalidOpcode);
+}
+
+struct Bound {
+  template <typename T, bool M>
+  static void run(Cpu& c, const Insn& i) {
+    using S = std::make_signed_t<T>;
+    const uint64_t ea = c.effective_address(i);
+    const uint64_t mask = i.asize == 16 ? 0xFFFF : 0xFFFFFFFF;
+    const S lower = static_cast<S>(c.read<T>(i.seg, ea));
+    const S upper = static_cast<S>(c.read<T>(i.seg, (ea + sizeof(T)) & mask));
+    const S index = static_cast<S>(read_g<T>(c, i));
+    if (index < lower || index > upper) c.raise(vec::kBound);
+  }
+};
+
+// Instructions that exist only in protected mode (ARPL, LLDT, LTR, VERR, ...).
+void protected_mode_only(Cpu& c, const Insn&) {
+  if (!c.protected_mode() || c.v86_mode()) c.raise(vec::kInvalidOpcode);
+  log::once(log::cpu(), "protected-mode system instructions are not implemented yet");
+  c.raise(vec::kInvalidOpcode);
+}
+
+// SGDT/SIDT store the limit and the 32-bit base; LGDT/LIDT with a 16-bit operand size
+// load only 24 bits of base.
+template <bool Idt>
+struct StoreTable {
+  template <typename T, bool M>
+  static void run(Cpu& c, const Insn& i) {
+    const DescriptorTable& t = Idt ? c.idtr : c.gdtr;
+    const uint64_t ea = c.effective_address(i);
+    const uint64_t mask = i.asize == 16 ? 0xFFFF : 0xFFFFFFFF;
+    c.write<uint16_t>(i.seg, ea, t.limit);
+    c.write<uint32_t>(i.seg, (ea + 2) & mask, static_cast<uint32_t>(t.base));
+  }
+};
+template <bool Idt>
+struct LoadTable {
+  template <typename T, bool M>
+  static void run(Cpu& c, const Insn& i) {
+    require_cpl0(c);
+    const uint64_t ea = c.effective_address(i);
+    const uint64_t mask = i.asize == 16 ? 0xFFFF : 0xFFFFFFFF;
+    const uint16_t limit = c.read<uint16_t>(i.seg, ea);
+    uint32_t base = c.read<uint32_t>(i.seg, (ea + 2) & mask);
+    if (sizeof(T) == 2) base &= 0x00FFFFFF;
+    DescriptorTable& t = Idt ? c.idtr : c.gdtr;
+    t.limit = limit;
+    t.base = base;
+  }
+};
+struct Smsw {
+  template <typename T, bool M>
+  static void run(Cpu& c, const Insn& i) {
+    if constexpr (M) c.write<uint16_t>(i.seg, c.effective_address(i), static_cast<uint16_t>(c.cr0));
+    else c.set_reg<T>(i.rm, static_cast<T>(c.cr0));
+  }
+};
+struct Lmsw {
+  template <typename T, bool M>
+  static void run(Cpu& c, const Insn& i) {
+    require_cpl0(c);
+    const uint16_t v = read_e<uint16_t, M>(c, i);
+    // Only PE, MP, EM and TS; LMSW can set PE but never clear it.
+    uint64_t value = (c.cr0 & ~uint64_t{0xE}) | (v & 0xF) | (c.cr0 & cr0::PE);
+    c.write_cr0(value);
+  }
+};
+void clts(Cpu& c, const Insn&) {
+  require_cpl0(c);
+  c.cr0 &= ~cr0::TS;
+}
+struct Invlpg {
+  template <typename T, bool M>
+  static void run(Cpu& c, const Insn&) {
+    require_cpl0(c);
+    c.mmu().flush();
+  }
+};
+void cache_flush(Cpu& c, const Insn&) { require_cpl0(c); }  // no cache is modelled
+void ud2(Cpu& c, const Insn&) { c.raise(vec::kInvalidOpcode); }
+void nop(Cpu&, const Insn&) {}
+
+// CR4 bits the CPU implements so far; setting any other is #GP(0).
+constexpr uint64_t kCr4TimeStampDisable = 1u << 2;
+constexpr uint64_t kCr4Supported = kCr4TimeStampDisable;
+
+void mov_from_cr(Cpu& c, const Insn& i) {
+  require_cpl0(c);
+  const uint64_t values[5] = {c.cr0, 0, c.cr2, c.cr3, c.cr4};
+  c.set_reg<uint32_t>(i.rm, static_cast<uint32_t>(values[i.reg]));
+}
+void mov_to_cr(Cpu& c, const Insn& i) {
+  require_cpl0(c);
+  const uint64_t v = c.reg<uint32_t>(i.rm);
+  switch (i.reg) {
+    case 0:
+      if ((v & cr0::PG) && !(v & cr0::PE)) c.raise(vec::kGeneral, 0);
+      if ((v & cr0::NW) && !(v & cr0::CD)) c.raise(vec::kGeneral, 0);
+      c.write_cr0(v);
+      break;
+    case 2: c.cr2 = v; break;
+    case 3:
+      c.cr3 = v;
+      c.mmu().flush();
+      break;
+    default:
+      if (v & ~kCr4Supported) c.raise(vec::kGeneral, 0);
+      c.cr4 = v;
+      c.mmu().flush();
+      break;
+  }
+}
+// DR4/DR5 are aliases of DR6/DR7 (CR4.DE is not supported).
+unsigned debug_register(unsigned n) { return n == 4 || n == 5 ? n + 2 : n; }
+void mov_from_dr(Cpu& c, const Insn& i) {
+  require_cpl0(c);
+  c.set_reg<uint32_t>(i.rm, static_cast<uint32_t>(c.dr[debug_register(i.reg)]));
+}
+void mov_to_dr(Cpu& c, const Insn& i) {
+  require_cpl0(c);
+  const unsigned n = debug_register(i.reg);
+  uint64_t v = c.reg<uint32_t>(i.rm);
+  if (n == 6) v = (v & 0xE00F) | 0xFFFF0FF0;  // fixed bits read as 1
+  if (n == 7) v = (v & 0xFFFF2FFF) | 0x400;
+  c.dr[n] = v;
+}
+
+void cpuid(Cpu& c, const Insn&) {
+  const uint32_t leaf = c.reg<uint32_t>(kRax);
+  uint32_t a = 0, b = 0, cx = 0, d = 0;
+  if (leaf == 0) {
+    a = 1;  // highest basic leaf
+    b = 0x756E6547;   // "Genu"
+    d = 0x49656E69;   // "ineI"
+    cx = 0x6C65746E;  // "ntel"
+  } else {
+    // Leaf 1 (and, as on Intel parts, any leaf above the maximum): family 6, model 3,
+    // stepping 3, and only the features trapeze implements: TSC, CX8, CMOV.
+    a = 0x0633;
+    d = (1u << 4) | (1u << 8) | (1u << 15);
+  }
+  c.set_reg<uint32_t>(kRax, a);
+  c.set_reg<uint32_t>(kRbx, b);
+  c.set_reg<uint32_t>(kRcx, cx);
+  c.set_reg<uint32_t>(kRdx, d);
+}
+
+void rdtsc(Cpu& c, const Insn&) {
+  if ((c.cr4 & kCr4TimeStampDisable) && c.protected_mode() && c.cpl() != 0)
+    c.raise(vec::kGeneral, 0);
+  const uint64_t tsc = c.timestamp();
+  c.set_reg<uint32_t>(kRax, static_cast<uint32_t>(tsc));
+  c.set_reg<uint32_t>(kRdx, static_cast<uint32_t>(tsc >> 32));
+}
+
+}  // namespace
+
+std::vector<OpcodeRow> system_rows() {
+  std::vector<OpcodeRow> rows = {
+      {0xF4, -1, "hlt", "", pick<hlt>},
+      {0x9B, -1, "wait", "", pick<wait>},
+      {0x62, -1, "bound", "Gv,Ma", pick_v<Bound>, attr::kNo64},
+      {0x63, -1, "arpl", "Ew,Gw", pick<protected_mode_only>, attr::kNo64},
+      {kMap0F | 0x01, 0, "sgdt", "Ms", pick_v<StoreTable<false>>},
+      {kMap0F | 0x01, 1, "sidt", "Ms", pick_v<StoreTable<true>>},
+      {kMap0F | 0x01, 2, "lgdt", "Ms", pick_v<LoadTable<false>>},
+      {kMap0F | 0x01, 3, "lidt", "Ms", pick_v<LoadTable<true>>},
+      {kMap0F | 0x01, 4, "smsw", "Ew", pick_v<Smsw>},
+      {kMap0F | 0x01, 6, "lmsw", "Ew", pick_w<Lmsw>},
+      {kMap0F | 0x01, 7, "invlpg", "Mb", pick_v<Invlpg>},
+      {kMap0F | 0x06, -1, "clts", "", pick<clts>},
+      {kMap0F | 0x08, -1, "invd", "", pick<cache_flush>},
+      {kMap0F | 0x09, -1, "wbinvd", "", pick<cache_flush>},
+      {kMap0F | 0x0B, -1, "ud2", "", pick<ud2>},
+      {kMap0F | 0x1F, -1, "nop", "Ev", pick<nop>},
+      {kMap0F | 0x21, -1, "mov", "Rd,Dd", pick<mov_from_dr>},
+      {kMap0F | 0x23, -1, "mov", "Dd,Rd", pick<mov_to_dr>},
+      {kMap0F | 0x31, -1, "rdtsc", "", pick<rdtsc>},
+      {kMap0F | 0xA2, -1, "cpuid", "", pick<cpuid>},
+  };
+  for (int8_t cr : {0, 2, 3, 4}) {
+    rows.push_back({kMap0F | 0x20, cr, "mov", "Rd,Cd", pick<mov_from_cr>});
+    rows.push_back({kMap0F | 0x22, cr, "mov", "Cd,Rd", pick<mov_to_cr>});
+  }
+  // LLDT LTR SLDT STR VERR VERW, LAR, LSL: protected-mode only.
+  for (int8_t r = 0; r < 6; ++r)
+    rows.push_back({kMap0F | 0x00, r, "grp6", "Ew", pick<protected_mode_only>, attr::kPlaceholder});
+  rows.push_back({kMap0F | 0x02, -1, "lar", "Gv,Ew", pick<protected_mode_only>, attr::kPlaceholder});
+  rows.push_back({kMap0F | 0x03, -1, "lsl", "Gv,Ew", pick<protected_mode_only>, attr::kPlaceholder});
+  for (uint16_t op = 0xD8; op <= 0xDF; ++op)
+    rows.push_back({op, -1, "esc", "Ex", pick<fpu_escape>, attr::kPlaceholder});
+  return rows;
+}
+
+}  // namespace trapeze

@@ -1,0 +1,168 @@
+#include "devices/machine.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <new>
+
+#include "bios/bios_rom.h"
+#include "cpu/log.h"
+#include "devices/config_error.h"
+
+namespace trapeze {
+
+namespace {
+
+constexpr uint64_t kMiB = 1024 * 1024;
+// A sanity bound that catches unit mix-ups (bytes given as MiB) before the host is
+// asked for the memory; well above what 32-bit guests with PAE can use.
+constexpr uint64_t kMaxMemoryMib = 32 * 1024;
+
+// The PC's physical memory layout, as QEMU's pc machine (and so SeaBIOS) has it.
+constexpr uint64_t kConventionalEnd = 0xA0000;  // 640 KiB; VGA memory follows
+constexpr uint64_t kUpperRamStart = 0xC0000;    // option ROM and BIOS area
+constexpr uint64_t kExtendedStart = 0x100000;   // 1 MiB
+constexpr uint64_t kPciHoleStart = 0xE0000000;  // RAM beyond 3.5 GiB moves above 4 GiB
+constexpr uint64_t kHighRamStart = uint64_t{1} << 32;
+
+uint64_t guest_ram_bytes(const MachineConfig& config) {
+  if (config.memory_mib == 0 || config.memory_mib > kMaxMemoryMib)
+    throw ConfigError(
+        fmt::format("memory size {} MiB is outside 1..{} MiB", config.memory_mib, kMaxMemoryMib));
+  return config.memory_mib * kMiB;
+}
+
+void reject_unsupported(const MachineConfig& config) {
+  auto reject = [](const std::string& value, const char* what) {
+    if (!value.empty())
+      throw ConfigError(fmt::format("{} ('{}') is not supported yet", what, value));
+  };
+  reject(config.hda_path, "a hard disk image");
+  reject(config.cdrom_path, "a CD-ROM image");
+  reject(config.kernel_path, "direct kernel boot");
+  reject(config.initrd_path, "an initrd");
+  reject(config.append, "a kernel command line");
+}
+
+}  // namespace
+
+Machine::Machine(MachineConfig config) try
+    : config_(std::move(config)),
+      log_(log::component("machine")),
+      memory_(guest_ram_bytes(config_)),
+      debugcon_output_(config_.debugcon),
+      debug_ports_(io_),
+      cpu_(memory_, io_) {
+  reject_unsupported(config_);
+  memory_.on_map_changed([this] { cpu_.mmu().flush(); });
+  load_firmware();
+  debug_ports_.set_console_sink([this](char c) { debugcon_output_.put(c); });
+  // Stop the CPU right after the OUT, so nothing the guest does next can hide the exit.
+  debug_ports_.set_exit_listener([this](int /*status*/) { cpu_.request_stop(); });
+  cpu_.set_interrupt_source(interrupts_);
+  cpu_.reset();
+} catch (const std::bad_alloc&) {
+  // Members are gone here; only the parameter (its memory_mib survives the move) is left.
+  throw ConfigError(
+      fmt::format("the host cannot provide {} MiB of guest memory", config.memory_mib));
+}
+
+void Machine::load_firmware() {
+  std::string path = config_.bios_path.empty() ? default_bios_path() : config_.bios_path;
+  if (path.empty())
+    throw ConfigError(
+        "no firmware: give a raw ROM image with --bios FILE, or install Debian's seabios");
+  const std::vector<uint8_t> image = load_bios_image(path);
+  map_ram(bios_low_window_bytes(image.size()));
+  map_bios(memory_, image);
+  log_->debug("firmware '{}' ({} KiB), {} MiB of RAM", path, image.size() / 1024,
+              config_.memory_mib);
+}
+
+void Machine::map_ram(uint64_t low_bios_bytes) {
+  const uint64_t ram_bytes = memory_.ram_size();
+  const uint64_t low_ram_end = std::min(ram_bytes, kPciHoleStart);
+  // Each window shows the RAM at its own address, clipped to the RAM that exists; the
+  // RAM behind the holes stays in the block for shadowing (PAM) later.
+  auto window = [&](uint64_t base, uint64_t end) {
+    end = std::min(end, low_ram_end);
+    if (base < end) memory_.map_ram(base, end - base);
+  };
+  window(0, kConventionalEnd);
+  window(kUpperRamStart, kExtendedStart - low_bios_bytes);
+  window(kExtendedStart, low_ram_end);
+  if (ram_bytes > low_ram_end) memory_.map_ram(kHighRamStart, ram_bytes - low_ram_end, low_ram_end);
+}
+
+void Machine::set_debugcon_sink(std::function<void(char)> sink) {
+  debug_ports_.set_console_sink(std::move(sink));
+}
+
+RunResult Machine::run() { return run_until(kNoEvent); }
+
+RunResult Machine::run_for(uint64_t duration_ns) {
+  const uint64_t now = scheduler_.now_ns();
+  return run_until(now + std::min(duration_ns, kNoEvent - 1 - now));
+}
+
+RunResult Machine::result(StopReason reason, int exit_status) {
+  RunResult r;
+  r.reason = reason;
+  r.exit_status = exit_status;
+  r.instructions_retired = cpu_.instructions_retired();
+  r.virtual_time_ns = scheduler_.now_ns();
+  log_->debug("stopped: {}", describe(r));
+  debugcon_output_.flush();
+  return r;
+}
+
+bool Machine::timed_out() {
+  if (config_.timeout_seconds <= 0) return false;
+  const auto now = std::chrono::steady_clock::now();
+  if (!first_run_start_) first_run_start_ = now;
+  return std::chrono::duration<double>(now - *first_run_start_).count() >= config_.timeout_seconds;
+}
+
+uint64_t Machine::slice_instructions(uint64_t deadline_ns) const {
+  const uint64_t now = scheduler_.now_ns();
+  // Events are never scheduled in the past, so next_event_ns() >= now.
+  const uint64_t until_ns = std::min(scheduler_.next_event_ns(), deadline_ns);
+  uint64_t n = std::min(kMaxSliceInstructions, (until_ns - now) / kNsPerInstruction);
+  if (config_.max_instructions != 0)
+    n = std::min(n, config_.max_instructions - cpu_.instructions_retired());
+  return std::max<uint64_t>(n, 1);
+}
+
+RunResult Machine::run_until(uint64_t deadline_ns) {
+  for (;;) {
+    if (auto status = debug_ports_.exit_status()) return result(StopReason::kGuestExit, *status);
+    if (stop_requested_.exchange(false, std::memory_order_relaxed))
+      return result(StopReason::kStopRequested);
+    if (config_.max_instructions != 0 && cpu_.instructions_retired() >= config_.max_instructions)
+      return result(StopReason::kInstructionBudget);
+    if (timed_out()) return result(StopReason::kTimeout);
+    if (scheduler_.now_ns() >= deadline_ns) return result(StopReason::kDeadline);
+
+    if (cpu_.halted()) {
+      if (!cpu_.flags.get(flag::IF)) return result(StopReason::kHaltedInterruptsOff);
+      if (interrupt_pending()) {
+        cpu_.wake();
+        continue;
+      }
+      // Nothing happens until the next event: skip the idle time in one step.
+      const uint64_t next_ns = scheduler_.next_event_ns();
+      if (next_ns == kNoEvent) return result(StopReason::kHaltedForever);
+      scheduler_.advance_to(std::min(next_ns, deadline_ns));
+      continue;
+    }
+
+    const uint64_t start_ns = scheduler_.now_ns();
+    const uint64_t retired_before = cpu_.instructions_retired();
+    const RunStop stop = cpu_.run(slice_instructions(deadline_ns));
+    const uint64_t retired = cpu_.instructions_retired() - retired_before;
+    scheduler_.advance_to(start_ns + retired * kNsPerInstruction);
+    if (stop == RunStop::kShutdown) return result(StopReason::kShutdown);
+  }
+}
+
+}  // namespace trapeze

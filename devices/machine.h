@@ -1,0 +1,99 @@
+// The PC: owns every part, wires them once, and runs the CPU against virtual time.
+//
+// Virtual time advances by kNsPerInstruction for each instruction retired, and jumps to
+// the next event while the CPU halts with interrupts enabled. One nanosecond per
+// instruction is a ~1 GHz, one-instruction-per-cycle CPU, the class of machine the
+// guests we boot were tuned for; an integer keeps time exact and deterministic (same
+// inputs, same run, bit for bit), and it does not depend on how fast the host
+// interprets, so a slow host (or a sanitizer build) sees the same guest behaviour.
+#pragma once
+
+#include <spdlog/logger.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+
+#include "cpu/cpu.h"
+#include "cpu/interrupt_source.h"
+#include "devices/char_output.h"
+#include "devices/debug_ports.h"
+#include "devices/io_bus.h"
+#include "devices/machine_config.h"
+#include "devices/run_result.h"
+#include "devices/scheduler.h"
+#include "mmu/address_map.h"
+
+namespace trapeze {
+
+class Machine {
+ public:
+  static constexpr uint64_t kNsPerInstruction = 1;
+  // Upper bound on one CPU slice, so stop requests and the host timeout are noticed
+  // within milliseconds even when no event is pending.
+  static constexpr uint64_t kMaxSliceInstructions = uint64_t{1} << 20;
+
+  // Builds and resets the machine. Throws ConfigError (one line, for the user) when the
+  // configuration cannot be honoured: unreadable or malformed images, bad sizes,
+  // options not supported yet.
+  explicit Machine(MachineConfig config);
+  Machine(const Machine&) = delete;
+  Machine& operator=(const Machine&) = delete;
+
+  // Runs until one of the StopReason conditions (never kDeadline). Calling it again
+  // continues from where it stopped.
+  RunResult run();
+  // As run(), but also returns kDeadline once `duration_ns` of virtual time has passed
+  // (the frontend's frame loop).
+  RunResult run_for(uint64_t duration_ns);
+  // Makes run() return kStopRequested at the end of the current slice. Safe to call
+  // from another thread or a signal handler.
+  void request_stop() { stop_requested_.store(true, std::memory_order_relaxed); }
+
+  // Replaces where debug console (port 0xE9) characters go (tests, the frontend's
+  // window); the default is MachineConfig::debugcon.
+  void set_debugcon_sink(std::function<void(char)> sink);
+
+  const MachineConfig& config() const { return config_; }
+  AddressMap& memory() { return memory_; }
+  IoBus& io() { return io_; }
+  Scheduler& scheduler() { return scheduler_; }
+  DebugPorts& debug_ports() { return debug_ports_; }
+  Cpu& cpu() { return cpu_; }
+
+ private:
+  RunResult run_until(uint64_t deadline_ns);
+  RunResult result(StopReason reason, int exit_status = 0);
+  // Instructions the next slice may run: up to the next event, the deadline and the
+  // instruction budget, at least one.
+  uint64_t slice_instructions(uint64_t deadline_ns) const;
+  bool timed_out();
+  bool interrupt_pending() const {
+    return interrupts_ != nullptr && interrupts_->interrupt_pending();
+  }
+  void load_firmware();
+  // Maps guest RAM around the holes of the PC layout, leaving the last `low_bios_bytes`
+  // below 1 MiB to the firmware's low window.
+  void map_ram(uint64_t low_bios_bytes);
+
+  MachineConfig config_;
+  std::shared_ptr<spdlog::logger> log_;
+  // Declaration order is construction order: memory and buses before the devices that
+  // register on them (and are destroyed first), the CPU last.
+  AddressMap memory_;
+  IoBus io_;
+  Scheduler scheduler_;
+  CharOutput debugcon_output_;
+  DebugPorts debug_ports_;
+  Cpu cpu_;
+  // The CPU's INTR source; the interrupt controller (8259 PIC) will set it. Until then
+  // nothing interrupts the CPU, and a halted CPU only waits for events.
+  InterruptSource* interrupts_ = nullptr;
+  std::atomic<bool> stop_requested_{false};
+  std::optional<std::chrono::steady_clock::time_point> first_run_start_;
+};
+
+}  // namespace trapeze

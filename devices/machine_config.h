@@ -1,0 +1,44 @@
+// Everything a user chooses about a machine, filled in by the frontend's command line
+// and read once by Machine's constructor.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace trapeze {
+
+// Where a character device's output goes (QEMU's -serial / -debugcon vocabulary).
+enum class OutputTarget { kNone, kStdio, kFile };
+
+struct OutputSpec {
+  OutputTarget target = OutputTarget::kNone;
+  std::string path;  // kFile only
+};
+
+// Parses "none", "stdio" or "file:PATH"; throws ConfigError naming `option` otherwise.
+OutputSpec parse_output_spec(std::string_view option, std::string_view text);
+
+struct MachineConfig {
+  uint64_t memory_mib = 128;
+  // A raw firmware image (a multiple of 64 KiB, at most 16 MiB). Empty: Debian's SeaBIOS
+  // from /usr/share/seabios, when installed.
+  std::string bios_path;
+  std::string hda_path;
+  std::string cdrom_path;
+  std::string kernel_path;
+  std::string initrd_path;
+  std::string append;     // kernel command line
+  bool snapshot = false;  // disk writes go to a temporary overlay, never to the image
+  bool headless = true;
+  // The first UART's output. No UART is emulated yet, so nothing is written to it.
+  OutputSpec serial{OutputTarget::kStdio, {}};
+  OutputSpec debugcon{OutputTarget::kNone, {}};  // port 0xE9
+  // Host (wall-clock) seconds before run() gives up with kTimeout; 0 = never. Wall clock
+  // rather than virtual time because its job is to stop hung test runs.
+  double timeout_seconds = 0;
+  // Instructions before run() stops with kInstructionBudget; 0 = no limit.
+  uint64_t max_instructions = 0;
+};
+
+}  // namespace trapeze

@@ -1,0 +1,225 @@
+#include "frontend/cli.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+
+#include "devices/config_error.h"
+#include "frontend/cli_values.h"
+
+namespace trapeze {
+namespace {
+
+// Returns the message for the user when `value` is not acceptable.
+using ApplyOption = std::optional<std::string> (*)(CliOptions& options, std::string_view value);
+
+// One row per option: the parser and the --help text both read this table, so an
+// option cannot be accepted without being documented, or the other way round.
+struct OptionSpec {
+  std::string_view long_name;  // without the leading "--"
+  char short_name = 0;         // 0: no short form
+  std::string_view argument;   // the value's name in --help; empty for a flag
+  std::string_view help;
+  ApplyOption apply = nullptr;
+};
+
+// The machine's own parser knows the targets; its ConfigError becomes a usage error.
+std::optional<std::string> set_output(OutputSpec& field, std::string_view option,
+                                      std::string_view value) {
+  try {
+    field = parse_output_spec(option, value);
+  } catch (const ConfigError& error) {
+    return error.what();
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> set_file(std::string& field, std::string_view value,
+                                    std::string_view what) {
+  field = std::string(value);
+  return check_input_file(field, what);
+}
+
+template <bool CliOptions::*Flag>
+std::optional<std::string> set_flag(CliOptions& options, std::string_view /*no value*/) {
+  options.*Flag = true;
+  return std::nullopt;
+}
+
+constexpr auto kOptions = std::to_array<OptionSpec>({
+    {"memory", 'm', "SIZE", "guest RAM in MiB, or with a suffix as in 512M or 2G (default 128)",
+     [](CliOptions& o, std::string_view v) { return parse_memory_mib(v, o.memory_mib); }},
+    {"bios", 0, "FILE", "run a raw ROM image as the firmware instead of SeaBIOS",
+     [](CliOptions& o, std::string_view v) { return set_file(o.bios_path, v, "BIOS image"); }},
+    {"hda", 0, "FILE", "first IDE hard disk image (a bare FILE argument means the same)",
+     [](CliOptions& o, std::string_view v) { return set_file(o.hda_path, v, "hard disk image"); }},
+    {"cdrom", 0, "FILE", "CD-ROM image (ISO 9660)",
+     [](CliOptions& o, std::string_view v) { return set_file(o.cdrom_path, v, "CD-ROM image"); }},
+    {"kernel", 0, "FILE", "boot a Linux bzImage or a multiboot ELF directly, without firmware",
+     [](CliOptions& o, std::string_view v) { return set_file(o.kernel_path, v, "kernel"); }},
+    {"initrd", 0, "FILE", "initial RAM disk for --kernel",
+     [](CliOptions& o, std::string_view v) { return set_file(o.initrd_path, v, "initrd"); }},
+    {"append", 0, "TEXT", "kernel command line for --kernel",
+     [](CliOptions& o, std::string_view v) -> std::optional<std::string> {
+       o.append = std::string(v);
+       return std::nullopt;
+     }},
+    {"snapshot", 0, "", "keep disk writes in memory; image files are never modified",
+     set_flag<&CliOptions::snapshot>},
+    {"headless", 0, "", "no window, even when a display is available",
+     set_flag<&CliOptions::headless>},
+    {"serial", 0, "TARGET", "first serial port (COM1): stdio, file:PATH or none (default stdio)",
+     [](CliOptions& o, std::string_view v) { return set_output(o.serial, "--serial", v); }},
+    {"debugcon", 0, "TARGET", "debug console at port 0xE9: stdio, file:PATH or none (default none)",
+     [](CliOptions& o, std::string_view v) { return set_output(o.debugcon, "--debugcon", v); }},
+    {"timeout", 0, "SECONDS", "stop with exit status 124 after SECONDS of host time (0: never)",
+     [](CliOptions& o, std::string_view v) {
+       return parse_seconds(v, "--timeout", o.timeout_seconds);
+     }},
+    {"max-instructions", 0, "N", "stop with exit status 124 after N instructions (0: no limit)",
+     [](CliOptions& o, std::string_view v) {
+       return parse_count(v, "--max-instructions", o.max_instructions);
+     }},
+    {"log", 0, "SPEC", "log levels to stderr: a level for all, or cpu=debug,pit=trace",
+     [](CliOptions& o, std::string_view v) { return parse_log_spec(v, o.log); }},
+    {"help", 'h', "", "print this help and exit", set_flag<&CliOptions::help>},
+    {"version", 0, "", "print the version and exit", set_flag<&CliOptions::version>},
+});
+
+const OptionSpec* find_long(std::string_view name) {
+  const auto it = std::find_if(kOptions.begin(), kOptions.end(),
+                               [&](const OptionSpec& spec) { return spec.long_name == name; });
+  return it == kOptions.end() ? nullptr : &*it;
+}
+
+const OptionSpec* find_short(char name) {
+  const auto it = std::find_if(kOptions.begin(), kOptions.end(),
+                               [&](const OptionSpec& spec) { return spec.short_name == name; });
+  return it == kOptions.end() ? nullptr : &*it;
+}
+
+std::string unknown_option(std::string_view arg) {
+  // QEMU users type "-bios"; point them at the spelling we use.
+  if (arg.size() > 2 && arg[0] == '-' && arg[1] != '-' && find_long(arg.substr(1)) != nullptr) {
+    return fmt::format("unknown option '{}' (long options take two dashes: '-{}')", arg, arg);
+  }
+  return fmt::format("unknown option '{}' (try 'trapeze --help')", arg);
+}
+
+// One argument that looks like an option, split into its spec and any attached value.
+struct OptionUse {
+  const OptionSpec* spec = nullptr;
+  std::string shown;  // as the user should see it in messages: "--bios" or "-m"
+  std::optional<std::string_view> attached_value;
+};
+
+std::optional<OptionUse> recognise(std::string_view arg) {
+  if (arg.starts_with("--")) {
+    const std::string_view body = arg.substr(2);
+    const size_t equals = body.find('=');
+    const std::string_view name = body.substr(0, equals);
+    const OptionSpec* spec = find_long(name);
+    if (spec == nullptr) return std::nullopt;
+    OptionUse use{spec, fmt::format("--{}", name), std::nullopt};
+    if (equals != std::string_view::npos) use.attached_value = body.substr(equals + 1);
+    return use;
+  }
+  // A short option, with its value either attached ("-m64") or next ("-m 64").
+  const OptionSpec* spec = find_short(arg[1]);
+  if (spec == nullptr) return std::nullopt;
+  OptionUse use{spec, std::string(arg.substr(0, 2)), std::nullopt};
+  if (arg.size() > 2) {
+    // "-hx" is not "-h" with a value: flags do not bundle here.
+    if (spec->argument.empty()) return std::nullopt;
+    use.attached_value = arg.substr(2);
+  }
+  return use;
+}
+
+CliParseResult failure(std::string message) {
+  return {CliOptions{}, UsageError{std::move(message)}};
+}
+
+}  // namespace
+
+CliParseResult parse_command_line(std::span<const std::string_view> args) {
+  CliParseResult result;
+  CliOptions& options = result.options;
+  bool options_ended = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string_view arg = args[i];
+    if (!options_ended && arg == "--") {
+      options_ended = true;
+      continue;
+    }
+    if (options_ended || !arg.starts_with('-') || arg == "-") {
+      // A bare file is the first hard disk, as in QEMU.
+      if (!options.hda_path.empty()) {
+        return failure(fmt::format("more than one hard disk image given: '{}' and '{}'",
+                                   options.hda_path, arg));
+      }
+      if (auto error = set_file(options.hda_path, arg, "hard disk image")) {
+        return failure(*std::move(error));
+      }
+      continue;
+    }
+    const std::optional<OptionUse> use = recognise(arg);
+    if (!use) return failure(unknown_option(arg));
+    std::string_view value;
+    if (use->spec->argument.empty()) {
+      if (use->attached_value) {
+        return failure(fmt::format("option '{}' does not take a value", use->shown));
+      }
+    } else if (use->attached_value) {
+      value = *use->attached_value;
+    } else if (i + 1 < args.size()) {
+      // As GNU getopt does, the next word is the value even if it starts with a dash,
+      // so `--append -v` works.
+      value = args[++i];
+    } else {
+      return failure(
+          fmt::format("option '{}' needs a value ({})", use->shown, use->spec->argument));
+    }
+    if (auto error = use->spec->apply(options, value)) return failure(*std::move(error));
+  }
+  // QEMU's rule: the ramdisk and command line are handed to the kernel it loads itself.
+  if (options.kernel_path.empty()) {
+    if (!options.initrd_path.empty()) return failure("--initrd needs --kernel");
+    if (!options.append.empty()) return failure("--append needs --kernel");
+  }
+  return result;
+}
+
+CliParseResult parse_command_line(int argc, const char* const* argv) {
+  std::vector<std::string_view> args;
+  for (int i = 1; i < argc; ++i) args.emplace_back(argv[i]);
+  return parse_command_line(args);
+}
+
+std::string usage_text() {
+  std::string text =
+      "Usage: trapeze [OPTION]... [DISK-IMAGE]\n"
+      "Run an x86 PC in software. With no arguments, boot the default demo guest.\n"
+      "\n"
+      "Options:\n";
+  constexpr size_t kHelpColumn = 28;
+  for (const OptionSpec& spec : kOptions) {
+    const std::string short_form = spec.short_name != 0 ? fmt::format("-{},", spec.short_name) : "";
+    const std::string left =
+        fmt::format("  {:3} --{} {}", short_form, spec.long_name, spec.argument);
+    text += fmt::format("{:{}} {}\n", left, kHelpColumn - 1, spec.help);
+  }
+  text +=
+      "Values may follow as the next argument or after '=' (--memory=512M).\n"
+      "\n"
+      "Exit status:\n"
+      "  0    the guest stopped normally (halted for good)\n"
+      "  1    the guest triple-faulted, or trapeze failed (stderr says which)\n"
+      "  2    bad usage or unusable input (one line on stderr says why)\n"
+      "  124  --timeout or --max-instructions reached\n"
+      "  2V+1 the guest wrote V to port 0xF4 (QEMU's isa-debug-exit)\n";
+  return text;
+}
+
+}  // namespace trapeze

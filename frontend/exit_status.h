@@ -1,0 +1,26 @@
+// How a run ends, as the exit status scripts and test harnesses see it:
+//   0    the guest stopped normally (halted for good)
+//   1    the guest triple-faulted, or trapeze failed (the stderr line says which)
+//   2    bad usage or unusable input
+//   124  --timeout or --max-instructions reached (as timeout(1) reports)
+//   2V+1 the guest wrote V to port 0xF4 (QEMU's isa-debug-exit)
+#pragma once
+
+#include <string>
+
+#include "devices/run_result.h"
+
+namespace trapeze {
+
+constexpr int kExitNormal = 0;
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2;
+constexpr int kExitTimeout = 124;
+
+int exit_status_for(const RunResult& result);
+
+// True when the user should hear why the run ended even without --log: budgets and
+// crashes, not a guest that exits or halts as planned.
+bool stop_is_noteworthy(const RunResult& result);
+
+}  // namespace trapeze

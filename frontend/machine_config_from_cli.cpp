@@ -1,0 +1,24 @@
+#include "frontend/machine_config_from_cli.h"
+
+namespace trapeze {
+
+MachineConfig machine_config_from_cli(const CliOptions& options) {
+  MachineConfig config;
+  config.memory_mib = options.memory_mib;
+  config.bios_path = options.bios_path;
+  config.hda_path = options.hda_path;
+  config.cdrom_path = options.cdrom_path;
+  config.kernel_path = options.kernel_path;
+  config.initrd_path = options.initrd_path;
+  config.append = options.append;
+  config.snapshot = options.snapshot;
+  // Whether a window can really be opened is main's decision (it looks at the host).
+  config.headless = options.headless;
+  config.serial = options.serial;
+  config.debugcon = options.debugcon;
+  config.timeout_seconds = options.timeout_seconds;
+  config.max_instructions = options.max_instructions;
+  return config;
+}
+
+}  // namespace trapeze

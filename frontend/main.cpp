@@ -1,0 +1,83 @@
+// The `trapeze` program: command line in, exit status out.
+//
+// Every way out is an exit status (frontend/exit_status.h) with at most one line on
+// stderr by default: never a stack trace, never a dialogue.
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <exception>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "devices/config_error.h"
+#include "devices/machine.h"
+#include "frontend/cli.h"
+#include "frontend/display.h"
+#include "frontend/exit_status.h"
+#include "frontend/logging.h"
+#include "frontend/machine_config_from_cli.h"
+#include "frontend/unimplemented.h"
+
+namespace trapeze {
+namespace {
+
+int fail(std::string message, int exit_status) {
+  // One line, whatever an exception's text holds: scripts read stderr line by line.
+  std::replace(message.begin(), message.end(), '\n', ' ');
+  std::fprintf(stderr, "trapeze: %s\n", message.c_str());
+  return exit_status;
+}
+
+int run(int argc, char** argv) {
+  const CliParseResult parsed = parse_command_line(argc, argv);
+  if (!parsed.ok()) return fail(parsed.error->message, parsed.error->exit_status);
+  const CliOptions& options = parsed.options;
+  if (options.help) {
+    std::fputs(usage_text().c_str(), stdout);
+    return 0;
+  }
+  if (options.version) {
+    std::printf("trapeze %s\n", TRAPEZE_VERSION);
+    return 0;
+  }
+  if (auto refusal = refuse_unimplemented(options)) {
+    return fail(refusal->message, refusal->exit_status);
+  }
+  configure_logging(options.log);
+
+  MachineConfig config = machine_config_from_cli(options);
+  if (!config.headless) {
+    // Without a display there is nowhere to put a window: headless is the only choice.
+    if (host_has_display()) spdlog::warn("the window is not implemented yet; running headless");
+    config.headless = true;
+  }
+
+  std::optional<Machine> machine;
+  try {
+    machine.emplace(std::move(config));
+  } catch (const ConfigError& error) {
+    return fail(error.what(), kExitUsage);
+  }
+  const RunResult result = machine->run();
+  if (stop_is_noteworthy(result)) {
+    spdlog::warn("stopped: {}", describe(result));
+  } else {
+    spdlog::info("stopped: {}", describe(result));
+  }
+  return exit_status_for(result);
+}
+
+}  // namespace
+}  // namespace trapeze
+
+int main(int argc, char** argv) {
+  try {
+    return trapeze::run(argc, argv);
+  } catch (const std::exception& error) {
+    return trapeze::fail(std::string("internal error: ") + error.what(), trapeze::kExitFailure);
+  } catch (...) {
+    return trapeze::fail("internal error (unknown exception)", trapeze::kExitFailure);
+  }
+}

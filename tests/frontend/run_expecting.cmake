@@ -1,0 +1,55 @@
+# Runs a command and checks its exit status and output, for CTest tests of the real
+# `trapeze` binary. CTest's WILL_FAIL accepts any non-zero status; the contract here
+# is an exact one (2 for bad usage), and "one line on stderr".
+#
+#   cmake -DEXPECT_STATUS=2 [-DEXPECT_STDERR_LINES=1] [-DEXPECT_STDERR=regex]
+#         [-DEXPECT_STDOUT=regex] [-DMAKE_FILE=path -DMAKE_FILE_BYTES=n]
+#         -P run_expecting.cmake -- program [args...]
+#
+# MAKE_FILE creates an input file of that many bytes first, so tests need no fixtures
+# in the source tree.
+cmake_minimum_required(VERSION 3.25)
+
+set(command)
+set(after_separator FALSE)
+math(EXPR last "${CMAKE_ARGC} - 1")
+foreach(i RANGE 0 ${last})
+  if(after_separator)
+    list(APPEND command "${CMAKE_ARGV${i}}")
+  elseif(CMAKE_ARGV${i} STREQUAL "--")
+    set(after_separator TRUE)
+  endif()
+endforeach()
+if(NOT command)
+  message(FATAL_ERROR "usage: cmake -DEXPECT_STATUS=N -P run_expecting.cmake -- program [args]")
+endif()
+
+if(DEFINED MAKE_FILE)
+  string(REPEAT "x" ${MAKE_FILE_BYTES} contents)
+  file(WRITE "${MAKE_FILE}" "${contents}")
+endif()
+
+execute_process(COMMAND ${command}
+  RESULT_VARIABLE status OUTPUT_VARIABLE out ERROR_VARIABLE err)
+list(JOIN command " " shown)
+set(report "command: ${shown}\nstatus: ${status}\nstdout:\n${out}\nstderr:\n${err}")
+
+if(NOT status STREQUAL EXPECT_STATUS)
+  message(FATAL_ERROR "expected exit status ${EXPECT_STATUS}\n${report}")
+endif()
+if(DEFINED EXPECT_STDERR_LINES)
+  string(REGEX MATCHALL "\n" newlines "${err}")
+  list(LENGTH newlines lines)
+  if(NOT err STREQUAL "" AND NOT err MATCHES "\n$")
+    math(EXPR lines "${lines} + 1")
+  endif()
+  if(NOT lines EQUAL EXPECT_STDERR_LINES)
+    message(FATAL_ERROR "expected ${EXPECT_STDERR_LINES} line(s) on stderr, got ${lines}\n${report}")
+  endif()
+endif()
+if(DEFINED EXPECT_STDERR AND NOT err MATCHES "${EXPECT_STDERR}")
+  message(FATAL_ERROR "stderr does not match '${EXPECT_STDERR}'\n${report}")
+endif()
+if(DEFINED EXPECT_STDOUT AND NOT out MATCHES "${EXPECT_STDOUT}")
+  message(FATAL_ERROR "stdout does not match '${EXPECT_STDOUT}'\n${report}")
+endif()

@@ -1,0 +1,36 @@
+// Options that parse today but whose feature comes later are refused in one place,
+// with a message that says what works instead.
+#include "frontend/unimplemented.h"
+
+#include <doctest/doctest.h>
+
+namespace trapeze {
+namespace {
+
+TEST_CASE("a raw ROM with --bios runs") {
+  CliOptions options;
+  options.bios_path = "test.rom";
+  CHECK_FALSE(refuse_unimplemented(options).has_value());
+}
+
+TEST_CASE("the default guest, disks and direct kernel boot are refused for now") {
+  CliOptions nothing;
+  CliOptions disk;
+  disk.hda_path = "disk.img";
+  CliOptions cdrom;
+  cdrom.bios_path = "test.rom";
+  cdrom.cdrom_path = "cd.iso";
+  CliOptions kernel;
+  kernel.kernel_path = "bzImage";
+  for (const CliOptions& options : {nothing, disk, cdrom, kernel}) {
+    const auto refusal = refuse_unimplemented(options);
+    REQUIRE(refusal.has_value());
+    CHECK(refusal->exit_status == 2);
+    CHECK(refusal->message.find("not implemented yet") != std::string::npos);
+    CHECK(refusal->message.find("--bios FILE") != std::string::npos);
+    CHECK(refusal->message.find('\n') == std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace trapeze
