@@ -52,20 +52,27 @@ void Cpu::reset() {
   dr[7] = 0x400;
   gdtr = DescriptorTable{0, 0xFFFF};
   idtr = DescriptorTable{0, 0x3FF};
+  ldtr = Segment{0, 0, 0xFFFF, 0x82};
+  tr = Segment{0, 0, 0xFFFF, 0x8B};
+  msr = Msrs{};
   cpl_ = 0;
-  halted_ = shutdown_ = stop_requested_ = inhibit_ = delivering_ = false;
+  for (unsigned s = 0; s < kSegCount; ++s) refresh_segment_access(s);
+  update_paging();
+  halted_ = shutdown_ = stop_requested_ = inhibit_ = ext_ = false;
   mmu_.flush();
 }
 
-RunStop Cpu::run(uint64_t max_instructions) {
-  uint64_t end = retired_ + max_instructions;
+RunStop Cpu::run(uint64_t max_steps) {
   stop_requested_ = false;
-  while (retired_ < end) {
+  // The budget counts steps, not retired instructions: a guest stuck re-faulting on one
+  // instruction retires nothing but must still give control back.
+  for (uint64_t n = 0; n < max_steps; ++n) {
     if (shutdown_) return RunStop::kShutdown;
     if (stop_requested_) return RunStop::kStopRequested;
     if (halted_ && !(interrupts_ && flags.get(flag::IF) && interrupts_->interrupt_pending()))
       return RunStop::kHalted;
     step();
+    ++steps_;
   }
   return shutdown_ ? RunStop::kShutdown : RunStop::kBudget;
 }
@@ -125,12 +132,13 @@ void Cpu::fetch_and_decode(Insn& insn) {
   const size_t available = static_cast<size_t>(std::min<uint64_t>(15, uint64_t{cs.limit} - rip + 1));
   uint8_t bytes[16];
   const uint64_t linear = (cs.base + rip) & 0xFFFFFFFF;
-  size_t have = mmu_.fetch_in_page(linear, bytes, available);
+  size_t have = mmu_.fetch_in_page(linear, bytes, available, cpl_ == 3);
   const unsigned code_size = code32() ? 32 : 16;
   DecodeStatus status = decode(bytes, have, code_size, insn);
   if (status == DecodeStatus::kTruncated && have < available) {
     // The instruction continues on the next page.
-    have += mmu_.fetch_in_page((linear + have) & 0xFFFFFFFF, bytes + have, available - have);
+    have += mmu_.fetch_in_page((linear + have) & 0xFFFFFFFF, bytes + have, available - have,
+                                cpl_ == 3);
     status = decode(bytes, have, code_size, insn);
   }
   // Running past the CS limit and exceeding 15 bytes are both #GP(0).
@@ -150,6 +158,7 @@ void Cpu::deliver_exception(const CpuException& first) {
   bool delivering_double_fault = false;
   for (;;) {
     try {
+      if (current.vector == vec::kPage) cr2 = current.fault_address;
       interrupt(current.vector, false, &current);
       return;
     } catch (const CpuException& next) {
@@ -177,65 +186,74 @@ void Cpu::deliver_exception(const CpuException& first) {
   }
 }
 
-void Cpu::interrupt(uint8_t vector, bool software, const CpuException* exception) {
-  (void)software;
-  (void)exception;
-  if (protected_mode()) {
-    log::once(log::cpu(), "protected-mode interrupt delivery is not implemented yet");
-    shutdown_ = true;
-    return;
-  }
-  // Real mode: the IVT entry is a far pointer at IDTR.base + vector * 4.
-  const uint64_t entry = uint64_t{vector} * 4;
-  if (entry + 3 > idtr.limit) raise(vec::kGeneral, entry * 2 + 2);
-  const uint16_t new_ip = mmu_.read<uint16_t>((idtr.base + entry) & 0xFFFFFFFF);
-  const uint16_t new_cs = mmu_.read<uint16_t>((idtr.base + entry + 2) & 0xFFFFFFFF);
-  push<uint16_t>(static_cast<uint16_t>(flags.read()));
-  push<uint16_t>(seg[kCs].selector);
-  push<uint16_t>(static_cast<uint16_t>(rip));
-  flags.write(flags.read() & ~(flag::IF | flag::TF | flag::AC | flag::RF));
-  load_segment(kCs, new_cs);
-  rip = new_ip;
-}
-
-void Cpu::load_segment(unsigned s, uint16_t selector) {
-  if (protected_mode() && !v86_mode()) {
-    log::once(log::cpu(), "protected-mode segment loads are not implemented yet");
-    raise(vec::kGeneral, selector & 0xFFFC);
-  }
-  // Real and virtual-8086 mode: only the selector and base change; the cached limit and
-  // rights stay (which is what makes "unreal mode" work).
-  seg[s].selector = selector;
-  seg[s].base = uint64_t{selector} << 4;
-}
-
-void Cpu::far_jump(uint16_t selector, uint64_t offset) {
-  if (!protected_mode() || v86_mode()) {
-    if (offset > seg[kCs].limit) raise(vec::kGeneral, 0);
-    load_segment(kCs, selector);
-    rip = offset;
-    return;
-  }
-  log::once(log::cpu(), "protected-mode far transfers are not implemented yet");
-  raise(vec::kGeneral, selector & 0xFFFC);
-}
-
-void Cpu::jump(uint64_t target) {
-  if (target > seg[kCs].limit) raise(vec::kGeneral, 0);
-  rip = target;
-}
-
 void Cpu::write_eflags(uint32_t value, uint32_t size_mask) {
-  uint32_t writable = kWritableFlags & size_mask;
-  if (size_mask > 0xFFFF) writable |= flag::RF;  // 32-bit POPF/IRET load RF too (IRET) or clear it
-  flags.write_masked(value, writable);
+  uint32_t writable = kWritableFlags;
+  if (pm()) {
+    // Protected mode: IOPL changes only at CPL 0, IF only when CPL <= IOPL; other
+    // attempts are silently ignored (not faults), as on hardware.
+    if (cpl_ != 0) writable &= ~flag::IOPL;
+    if (cpl_ > iopl()) writable &= ~flag::IF;
+  } else if (v86_mode()) {
+    writable &= ~flag::IOPL;  // the caller has checked IOPL = 3
+  }
+  flags.write_masked(value, writable & size_mask);
+  if (size_mask > 0xFFFF) flags.set(flag::RF, false);
 }
 
 void Cpu::write_cr0(uint64_t value) {
   value |= cr0::ET;  // the 387-class FPU interface is always present
   const uint64_t changed = cr0 ^ value;
   cr0 = value & 0xFFFFFFFF;
-  if (changed & (cr0::PE | cr0::PG | cr0::WP)) mmu_.flush();
+  if (changed & cr0::PE) {
+    // Entering or leaving protected mode: the caches stay, what they permit changes.
+    cpl_ = pm() ? seg[kCs].selector & 3 : (v86_mode() ? 3 : 0);
+    if (!protected_mode()) cpl_ = 0;
+    for (unsigned s = 0; s < kSegCount; ++s) refresh_segment_access(s);
+  }
+  if (changed & (cr0::PE | cr0::PG | cr0::WP)) update_paging();
+}
+
+void Cpu::write_cr3(uint64_t value) {
+  cr3 = value & 0xFFFFFFFF;
+  mmu_.load_cr3(cr3);
+}
+
+void Cpu::write_cr4(uint64_t value) {
+  const uint64_t changed = cr4 ^ value;
+  cr4 = value;
+  if (changed & (cr4::PSE | cr4::PAE | cr4::PGE)) update_paging();
+}
+
+void Cpu::write_efer(uint64_t value) {
+  msr.efer = value;
+  update_paging();
+}
+
+void Cpu::update_paging() {
+  PagingMode mode;
+  mode.enabled = (cr0 & cr0::PG) && (cr0 & cr0::PE);
+  mode.write_protect = cr0 & cr0::WP;
+  mode.pse = cr4 & cr4::PSE;
+  mode.pae = cr4 & cr4::PAE;
+  mode.pge = cr4 & cr4::PGE;
+  mode.nxe = msr.efer & (1u << 11);
+  mode.cr3 = cr3;
+  mmu_.set_paging(mode);
+}
+
+bool Cpu::io_permitted(uint16_t port, unsigned size) {
+  if (!protected_mode()) return true;
+  if (!v86_mode() && cpl_ <= iopl()) return true;
+  // The I/O permission bitmap of a 32-bit TSS: every bit of the access must be clear.
+  const unsigned type = tr.rights & 0xF;
+  if (type != sys::kTss32Busy && type != sys::kTss32Available) return false;
+  if (tr.limit < 0x67) return false;
+  const uint32_t bitmap = read_system<uint16_t>(tr.base + 0x66);
+  const uint32_t byte = bitmap + port / 8;
+  if (byte + 1 > tr.limit) return false;
+  const uint16_t bits = read_system<uint16_t>(tr.base + byte);
+  const uint16_t mask = static_cast<uint16_t>(((1u << size) - 1) << (port & 7));
+  return (bits & mask) == 0;
 }
 
 }  // namespace trapeze

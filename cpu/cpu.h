@@ -1,6 +1,8 @@
 // The CPU: architectural state, the instruction loop, memory and stack access through
-// segmentation, and exception/interrupt delivery. Instruction semantics live in the
-// handler files (cpu/exec_*.cpp), chosen per instruction by the decoder.
+// segmentation and paging, and exception/interrupt delivery. Instruction semantics live
+// in the handler files (cpu/exec_*.cpp), chosen per instruction by the decoder;
+// protected-mode control transfers in cpu/far_transfer.cpp, cpu/interrupts.cpp and
+// cpu/task_switch.cpp; segment loading in cpu/segmentation.cpp.
 #pragma once
 
 #include <array>
@@ -8,9 +10,11 @@
 #include <string>
 
 #include "cpu/cpu_exception.h"
+#include "cpu/descriptor.h"
 #include "cpu/flags.h"
 #include "cpu/insn.h"
 #include "cpu/interrupt_source.h"
+#include "cpu/msrs.h"
 #include "cpu/registers.h"
 #include "devices/port_io.h"
 #include "mmu/mmu.h"
@@ -18,6 +22,18 @@
 namespace trapeze {
 
 enum class RunStop { kBudget, kHalted, kShutdown, kStopRequested };
+
+namespace cr4 {
+inline constexpr uint64_t VME = 1u << 0;
+inline constexpr uint64_t PVI = 1u << 1;
+inline constexpr uint64_t TSD = 1u << 2;
+inline constexpr uint64_t DE = 1u << 3;
+inline constexpr uint64_t PSE = 1u << 4;
+inline constexpr uint64_t PAE = 1u << 5;
+inline constexpr uint64_t MCE = 1u << 6;
+inline constexpr uint64_t PGE = 1u << 7;
+inline constexpr uint64_t PCE = 1u << 8;
+}  // namespace cr4
 
 class Cpu {
  public:
@@ -27,9 +43,10 @@ class Cpu {
   void reset();
   void set_interrupt_source(InterruptSource* source) { interrupts_ = source; }
 
-  // Executes instructions until `max_instructions` retired, HLT, shutdown (triple fault)
-  // or request_stop(). Returns why it stopped; instructions_retired() counts.
-  RunStop run(uint64_t max_instructions);
+  // Executes up to `max_steps` steps (an instruction, or the delivery of an interrupt or
+  // exception), stopping early at HLT, shutdown (triple fault) or request_stop(). Returns
+  // why it stopped; instructions_retired() counts the instructions that completed.
+  RunStop run(uint64_t max_steps);
   // Executes exactly one instruction (or delivers one pending interrupt/exception).
   void step();
   void request_stop() { stop_requested_ = true; }
@@ -38,9 +55,12 @@ class Cpu {
   void wake() { halted_ = false; }
   bool shutdown() const { return shutdown_; }
   uint64_t instructions_retired() const { return retired_; }
+  // Steps run() has taken: instructions plus interrupt/exception deliveries. Virtual time
+  // advances with these, so a guest stuck in a fault loop still sees time pass.
+  uint64_t steps() const { return steps_; }
   // The time-stamp counter. For now it counts retired instructions (one cycle each); it
   // moves to the machine's virtual clock when the board has one.
-  uint64_t timestamp() const { return retired_; }
+  uint64_t timestamp() const { return retired_ + msr.tsc_offset; }
 
   Mmu& mmu() { return mmu_; }
   PortIo& io() { return io_; }
@@ -50,9 +70,11 @@ class Cpu {
   uint64_t rip = 0;
   Flags flags;
   std::array<Segment, kSegCount> seg{};
+  Segment ldtr, tr;  // selector and descriptor cache of the LDT and the task register
   uint64_t cr0 = 0, cr2 = 0, cr3 = 0, cr4 = 0;
   std::array<uint64_t, 8> dr{};
   DescriptorTable gdtr, idtr;
+  Msrs msr;
 
   // Typed register access. 8-bit numbers 4-7 mean AH/CH/DH/BH (no REX in use).
   uint8_t reg8(unsigned n) const {
@@ -75,7 +97,10 @@ class Cpu {
 
   bool protected_mode() const { return cr0 & cr0::PE; }
   bool v86_mode() const { return flags.get(flag::VM); }
+  // Protected mode proper: PE set and not virtual-8086 mode.
+  bool pm() const { return protected_mode() && !v86_mode(); }
   unsigned cpl() const { return cpl_; }
+  unsigned iopl() const { return (flags.read() >> 12) & 3; }
   // Default operand/address size of the code segment: 16 or 32.
   bool code32() const { return (seg[kCs].rights >> 14) & 1; }
   bool stack32() const { return (seg[kSs].rights >> 14) & 1; }
@@ -84,11 +109,24 @@ class Cpu {
   [[noreturn]] void raise(uint8_t vector);
   [[noreturn]] void raise(uint8_t vector, uint32_t error_code);
 
-  // Memory through a segment, with limit checks (#GP(0), or #SS(0) for SS).
+  // Memory through a segment, with limit and rights checks (#GP(0), or #SS(0) for SS)
+  // and paging at the current privilege.
   template <typename T>
   T read(unsigned s, uint64_t offset);
   template <typename T>
   void write(unsigned s, uint64_t offset, T value);
+  // Checks that a write of `size` bytes at s:offset would pass segmentation; used before
+  // side effects (INS reads the port only if the store can happen).
+  void check_write(unsigned s, uint64_t offset, unsigned size);
+  // Linear memory with supervisor privilege: descriptor tables, the TSS, the IVT.
+  template <typename T>
+  T read_system(uint64_t linear) {
+    return mmu_.read<T>(linear & 0xFFFFFFFF, false);
+  }
+  template <typename T>
+  void write_system(uint64_t linear, T value) {
+    mmu_.write<T>(linear & 0xFFFFFFFF, value, false);
+  }
   // The offset of a decoded memory operand.
   uint64_t effective_address(const Insn& i) const {
     uint64_t ea = gpr[i.base] + (gpr[i.index] << i.scale) + static_cast<uint64_t>(int64_t{i.disp});
@@ -107,16 +145,23 @@ class Cpu {
   uint64_t sp() const { return gpr[kRsp] & sp_mask(); }
   void set_sp(uint64_t v) { gpr[kRsp] = (gpr[kRsp] & ~sp_mask()) | (v & sp_mask()); }
 
-  // Loads a segment register by the rules of the current mode.
+  // Loads a data or stack segment register (MOV, POP, LDS...) by the rules of the mode.
   void load_segment(unsigned s, uint16_t selector);
-  // Far control transfer to selector:offset (JMP/CALL/RET far, interrupts in real mode).
-  void far_jump(uint16_t selector, uint64_t offset);
+  // Installs a descriptor cache directly (loaders, task switches, SYSENTER). In protected
+  // mode, loading CS also sets CPL from the selector's RPL.
+  void set_segment_cache(unsigned s, const Segment& cache);
+  // Far control transfers; `osize` (16 or 32) is the instruction's operand size.
+  void far_jump(uint16_t selector, uint64_t offset, unsigned osize);
+  void far_call(uint16_t selector, uint64_t offset, unsigned osize);
+  void far_return(unsigned osize, uint16_t pop_bytes);
+  void interrupt_return(unsigned osize);
   // Sets RIP within the current code segment (#GP(0) beyond the CS limit).
   void jump(uint64_t target);
 
-  // EFLAGS as POPF/IRET write it in the current mode.
+  // EFLAGS as POPF writes it: IOPL only at CPL 0, IF only when CPL <= IOPL, VM and RF never.
   void write_eflags(uint32_t value, uint32_t size_mask);
-  // Delivers interrupt `vector` (INT n, external or exception) through the IVT/IDT.
+  // Delivers interrupt `vector` through the IVT/IDT. `software`: INT n/INT3/INTO (gate DPL
+  // is checked, the return address is the next instruction).
   void interrupt(uint8_t vector, bool software, const CpuException* exception);
   // The instruction's start, for handlers that re-execute (REP) or report (INTO).
   uint64_t insn_start() const { return insn_rip_; }
@@ -124,13 +169,47 @@ class Cpu {
   // Makes the next instruction boundary skip interrupt checks (MOV SS, POP SS, STI).
   void inhibit_interrupts() { inhibit_ = true; }
 
-  // Writes CR0 with mode-change side effects.
+  // Control registers with their side effects (mode changes, TLB flushes).
   void write_cr0(uint64_t value);
+  void write_cr3(uint64_t value);
+  void write_cr4(uint64_t value);
+  void write_efer(uint64_t value);
+  // True when the I/O permission rules allow an access of `size` bytes at `port`.
+  bool io_permitted(uint16_t port, unsigned size);
+  // Task switch to the TSS named by `selector` (JMP, CALL, IRET with NT, task gates).
+  enum class TaskSwitchSource { kJump, kCall, kIret, kInterrupt };
+  void task_switch(uint16_t selector, const Descriptor& tss, TaskSwitchSource source);
+
+  // Descriptor-table access for the handlers of LAR/LSL/VERR/VERW and friends.
+  // Returns false when the selector is outside its table (no fault raised).
+  bool fetch_descriptor(uint16_t selector, Descriptor& out);
+  // Like fetch_descriptor, but raises `vector` with the selector as error code.
+  Descriptor load_descriptor(uint16_t selector, uint8_t vector);
+  void set_descriptor_accessed(uint16_t selector, Descriptor& d);
+  // Error code for a selector fault: the selector with its RPL bits replaced by EXT.
+  uint32_t selector_error(uint16_t selector) const { return (selector & 0xFFFC) | (ext_ ? 1 : 0); }
+  // Loads LDTR from a selector (LLDT, task switches).
+  void load_ldt(uint16_t selector, uint8_t vector);
 
  private:
   void execute_one();
   void deliver_exception(const CpuException& e);
   void fetch_and_decode(Insn& insn);
+  void update_paging();
+  void interrupt_real(uint8_t vector);
+  void interrupt_protected(uint8_t vector, bool software, const CpuException* exception);
+  // Segment-check failures: the fault for segment `s`.
+  [[noreturn]] void segment_fault(unsigned s);
+  void far_call_gate(const Descriptor& gate, uint16_t gate_selector, unsigned osize, bool call);
+  void return_to_outer_level_segments();
+  void load_cs_for_transfer(uint16_t selector, const Descriptor& d, unsigned new_cpl);
+
+  // What a segment register's cache allows, recomputed whenever it is loaded, so the
+  // common access needs one test: kAccessRead/kAccessWrite without kAccessSlow.
+  static constexpr uint8_t kAccessRead = 1, kAccessWrite = 2, kAccessSlow = 4;
+  void refresh_segment_access(unsigned s);
+  void check_access_slow(unsigned s, uint64_t offset, unsigned size, uint8_t need);
+  std::array<uint8_t, kSegCount> seg_access_{};
 
   PhysicalMemory& memory_;
   PortIo& io_;
@@ -144,8 +223,9 @@ class Cpu {
   bool shutdown_ = false;
   bool stop_requested_ = false;
   bool inhibit_ = false;
-  bool delivering_ = false;  // inside exception delivery: a second fault is a double fault
+  bool ext_ = false;  // delivering an external event: selector faults carry EXT
   uint64_t retired_ = 0;
+  uint64_t steps_ = 0;
 };
 
 }  // namespace trapeze

@@ -22,17 +22,19 @@ inline void Cpu::set_reg(unsigned n, T v) {
 template <typename T>
 inline T Cpu::read(unsigned s, uint64_t offset) {
   const Segment& sg = seg[s];
-  if (offset > sg.limit || sizeof(T) - 1 > sg.limit - offset) [[unlikely]]
-    raise(s == kSs ? vec::kStack : vec::kGeneral, 0);
-  return mmu_.read<T>((sg.base + offset) & 0xFFFFFFFF);
+  if ((seg_access_[s] & (kAccessRead | kAccessSlow)) != kAccessRead || offset > sg.limit ||
+      sizeof(T) - 1 > sg.limit - offset) [[unlikely]]
+    check_access_slow(s, offset, sizeof(T), kAccessRead);
+  return mmu_.read<T>((sg.base + offset) & 0xFFFFFFFF, cpl_ == 3);
 }
 
 template <typename T>
 inline void Cpu::write(unsigned s, uint64_t offset, T value) {
   const Segment& sg = seg[s];
-  if (offset > sg.limit || sizeof(T) - 1 > sg.limit - offset) [[unlikely]]
-    raise(s == kSs ? vec::kStack : vec::kGeneral, 0);
-  mmu_.write<T>((sg.base + offset) & 0xFFFFFFFF, value);
+  if ((seg_access_[s] & (kAccessWrite | kAccessSlow)) != kAccessWrite || offset > sg.limit ||
+      sizeof(T) - 1 > sg.limit - offset) [[unlikely]]
+    check_access_slow(s, offset, sizeof(T), kAccessWrite);
+  mmu_.write<T>((sg.base + offset) & 0xFFFFFFFF, value, cpl_ == 3);
 }
 
 template <typename T>

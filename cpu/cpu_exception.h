@@ -30,6 +30,7 @@ struct CpuException {
   uint8_t vector = 0;
   bool has_error_code = false;
   uint32_t error_code = 0;
+  uint64_t fault_address = 0;  // #PF: the linear address, which delivery puts in CR2
 };
 
 }  // namespace trapeze

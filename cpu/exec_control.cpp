@@ -66,18 +66,6 @@ struct RetNear {
   }
 };
 
-// Far CALL in real and virtual-8086 mode: push CS and IP, then load both.
-template <typename T>
-void call_far(Cpu& c, uint16_t selector, T offset) {
-  if (c.protected_mode() && !c.v86_mode()) {
-    c.far_jump(selector, offset);  // protected-mode far calls land with issue 3
-    return;
-  }
-  if (offset > c.seg[kCs].limit) c.raise(vec::kGeneral, 0);
-  c.push<T>(static_cast<T>(c.seg[kCs].selector));
-  c.push<T>(static_cast<T>(c.rip));
-  c.far_jump(selector, offset);
-}
 // The far pointer of a memory operand: offset (operand size) then selector.
 template <typename T>
 std::pair<uint16_t, T> read_far_pointer(Cpu& c, const Insn& i) {
@@ -89,50 +77,39 @@ std::pair<uint16_t, T> read_far_pointer(Cpu& c, const Insn& i) {
 struct JmpFarImm {
   template <typename T>
   static void run(Cpu& c, const Insn& i) {
-    c.far_jump(i.imm2, static_cast<T>(i.imm));
+    c.far_jump(i.imm2, static_cast<T>(i.imm), kBits<T>);
   }
 };
 struct CallFarImm {
   template <typename T>
   static void run(Cpu& c, const Insn& i) {
-    call_far<T>(c, i.imm2, static_cast<T>(i.imm));
+    c.far_call(i.imm2, static_cast<T>(i.imm), kBits<T>);
   }
 };
 struct JmpFarMem {
   template <typename T, bool M>
   static void run(Cpu& c, const Insn& i) {
     auto [selector, offset] = read_far_pointer<T>(c, i);
-    c.far_jump(selector, offset);
+    c.far_jump(selector, offset, kBits<T>);
   }
 };
 struct CallFarMem {
   template <typename T, bool M>
   static void run(Cpu& c, const Insn& i) {
     auto [selector, offset] = read_far_pointer<T>(c, i);
-    call_far<T>(c, selector, offset);
+    c.far_call(selector, offset, kBits<T>);
   }
 };
 struct RetFar {
   template <typename T>
   static void run(Cpu& c, const Insn& i) {
-    const T offset = c.stack_peek<T>(0);
-    const uint16_t selector = static_cast<uint16_t>(c.stack_peek<T>(sizeof(T)));
-    if (offset > c.seg[kCs].limit) c.raise(vec::kGeneral, 0);
-    c.far_jump(selector, offset);
-    c.set_sp(c.sp() + 2 * sizeof(T) + static_cast<uint16_t>(i.imm));
+    c.far_return(kBits<T>, static_cast<uint16_t>(i.imm));
   }
 };
 struct Iret {
   template <typename T>
   static void run(Cpu& c, const Insn&) {
-    if (c.protected_mode() && !c.v86_mode()) c.raise(vec::kGeneral, 0);  // issue 3
-    const T offset = c.stack_peek<T>(0);
-    const uint16_t selector = static_cast<uint16_t>(c.stack_peek<T>(sizeof(T)));
-    const T eflags = c.stack_peek<T>(2 * sizeof(T));
-    if (offset > c.seg[kCs].limit) c.raise(vec::kGeneral, 0);
-    c.far_jump(selector, offset);
-    c.set_sp(c.sp() + 3 * sizeof(T));
-    c.write_eflags(eflags, static_cast<uint32_t>(static_cast<T>(~T{0})));
+    c.interrupt_return(kBits<T>);
   }
 };
 

@@ -11,12 +11,20 @@ void set_flag(Cpu& c, const Insn&) {
 }
 void cmc(Cpu& c, const Insn&) { c.flags.set(flag::CF, !c.flags.cf()); }
 
+// CLI/STI are IOPL-sensitive in protected and virtual-8086 mode.
+void require_iopl(Cpu& c) {
+  if (c.protected_mode() && c.cpl() > c.iopl()) c.raise(vec::kGeneral, 0);
+}
 void sti(Cpu& c, const Insn&) {
+  require_iopl(c);
   // Interrupts stay blocked until after the next instruction (STI; HLT is race-free).
   if (!c.flags.get(flag::IF)) c.inhibit_interrupts();
   c.flags.set(flag::IF, true);
 }
-void cli(Cpu& c, const Insn&) { c.flags.set(flag::IF, false); }
+void cli(Cpu& c, const Insn&) {
+  require_iopl(c);
+  c.flags.set(flag::IF, false);
+}
 
 constexpr uint32_t kLowFlags = flag::SF | flag::ZF | flag::AF | flag::PF | flag::CF;
 void lahf(Cpu& c, const Insn&) {
@@ -27,6 +35,7 @@ void sahf(Cpu& c, const Insn&) { c.flags.write_masked(c.reg8(4), kLowFlags); }
 struct Pushf {
   template <typename T>
   static void run(Cpu& c, const Insn&) {
+    if (c.v86_mode() && c.iopl() < 3) c.raise(vec::kGeneral, 0);
     // VM and RF always read as 0 in the pushed image.
     c.push<T>(static_cast<T>(c.flags.read() & ~(flag::VM | flag::RF)));
   }
@@ -34,6 +43,7 @@ struct Pushf {
 struct Popf {
   template <typename T>
   static void run(Cpu& c, const Insn&) {
+    if (c.v86_mode() && c.iopl() < 3) c.raise(vec::kGeneral, 0);
     const T v = c.pop<T>();
     c.write_eflags(v, static_cast<uint32_t>(static_cast<T>(~T{0})));
   }

@@ -14,14 +14,18 @@ template <bool FromDx>
 struct In {
   template <typename T>
   static void run(Cpu& c, const Insn& i) {
-    c.set_reg<T>(kAcc, static_cast<T>(c.io().in(port<FromDx>(c, i), sizeof(T))));
+    const uint16_t p = port<FromDx>(c, i);
+    if (!c.io_permitted(p, sizeof(T))) c.raise(vec::kGeneral, 0);
+    c.set_reg<T>(kAcc, static_cast<T>(c.io().in(p, sizeof(T))));
   }
 };
 template <bool FromDx>
 struct Out {
   template <typename T>
   static void run(Cpu& c, const Insn& i) {
-    c.io().out(port<FromDx>(c, i), sizeof(T), static_cast<uint32_t>(c.reg<T>(kAcc)));
+    const uint16_t p = port<FromDx>(c, i);
+    if (!c.io_permitted(p, sizeof(T))) c.raise(vec::kGeneral, 0);
+    c.io().out(p, sizeof(T), static_cast<uint32_t>(c.reg<T>(kAcc)));
   }
 };
 

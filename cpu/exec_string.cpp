@@ -69,7 +69,10 @@ struct Ins {
   template <typename T, typename A>
   static void once(Cpu& c, const Insn&) {
     const uint64_t di = c.reg<A>(kRdi);
-    const T v = static_cast<T>(c.io().in(c.reg<uint16_t>(kRdx), sizeof(T)));
+    const uint16_t port = c.reg<uint16_t>(kRdx);
+    if (!c.io_permitted(port, sizeof(T))) c.raise(vec::kGeneral, 0);
+    c.check_write(kEs, di, sizeof(T));  // the port is read only if the store can happen
+    const T v = static_cast<T>(c.io().in(port, sizeof(T)));
     c.write<T>(kEs, di, v);
     advance<T, A>(c, kRdi);
   }
@@ -78,8 +81,10 @@ struct Outs {
   static constexpr bool kCompares = false;
   template <typename T, typename A>
   static void once(Cpu& c, const Insn& i) {
+    const uint16_t port = c.reg<uint16_t>(kRdx);
+    if (!c.io_permitted(port, sizeof(T))) c.raise(vec::kGeneral, 0);
     const T v = c.read<T>(i.seg, c.reg<A>(kRsi));
-    c.io().out(c.reg<uint16_t>(kRdx), sizeof(T), v);
+    c.io().out(port, sizeof(T), static_cast<uint32_t>(v));
     advance<T, A>(c, kRsi);
   }
 };

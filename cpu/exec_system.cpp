@@ -42,13 +42,6 @@ struct Bound {
   }
 };
 
-// Instructions that exist only in protected mode (ARPL, LLDT, LTR, VERR, ...).
-void protected_mode_only(Cpu& c, const Insn&) {
-  if (!c.protected_mode() || c.v86_mode()) c.raise(vec::kInvalidOpcode);
-  log::once(log::cpu(), "protected-mode system instructions are not implemented yet");
-  c.raise(vec::kInvalidOpcode);
-}
-
 // SGDT/SIDT store the limit and the 32-bit base; LGDT/LIDT with a 16-bit operand size
 // load only 24 bits of base.
 template <bool Idt>
@@ -100,18 +93,17 @@ void clts(Cpu& c, const Insn&) {
 }
 struct Invlpg {
   template <typename T, bool M>
-  static void run(Cpu& c, const Insn&) {
+  static void run(Cpu& c, const Insn& i) {
     require_cpl0(c);
-    c.mmu().flush();
+    c.mmu().invalidate_page((c.seg[i.seg].base + c.effective_address(i)) & 0xFFFFFFFF);
   }
 };
 void cache_flush(Cpu& c, const Insn&) { require_cpl0(c); }  // no cache is modelled
 void ud2(Cpu& c, const Insn&) { c.raise(vec::kInvalidOpcode); }
 void nop(Cpu&, const Insn&) {}
 
-// CR4 bits the CPU implements so far; setting any other is #GP(0).
-constexpr uint64_t kCr4TimeStampDisable = 1u << 2;
-constexpr uint64_t kCr4Supported = kCr4TimeStampDisable;
+// CR4 bits the CPU implements; setting any other is #GP(0).
+constexpr uint64_t kCr4Supported = cr4::TSD | cr4::DE | cr4::PSE | cr4::PAE | cr4::MCE | cr4::PGE | cr4::PCE;
 
 void mov_from_cr(Cpu& c, const Insn& i) {
   require_cpl0(c);
@@ -128,54 +120,76 @@ void mov_to_cr(Cpu& c, const Insn& i) {
       c.write_cr0(v);
       break;
     case 2: c.cr2 = v; break;
-    case 3:
-      c.cr3 = v;
-      c.mmu().flush();
-      break;
+    case 3: c.write_cr3(v); break;
     default:
       if (v & ~kCr4Supported) c.raise(vec::kGeneral, 0);
-      c.cr4 = v;
-      c.mmu().flush();
+      c.write_cr4(v);
       break;
   }
 }
-// DR4/DR5 are aliases of DR6/DR7 (CR4.DE is not supported).
-unsigned debug_register(unsigned n) { return n == 4 || n == 5 ? n + 2 : n; }
+// DR4/DR5 are aliases of DR6/DR7, unless CR4.DE makes them #UD.
+unsigned debug_register(Cpu& c, unsigned n) {
+  if ((n == 4 || n == 5) && (c.cr4 & cr4::DE)) c.raise(vec::kInvalidOpcode);
+  return n == 4 || n == 5 ? n + 2 : n;
+}
 void mov_from_dr(Cpu& c, const Insn& i) {
   require_cpl0(c);
-  c.set_reg<uint32_t>(i.rm, static_cast<uint32_t>(c.dr[debug_register(i.reg)]));
+  c.set_reg<uint32_t>(i.rm, static_cast<uint32_t>(c.dr[debug_register(c, i.reg)]));
 }
 void mov_to_dr(Cpu& c, const Insn& i) {
   require_cpl0(c);
-  const unsigned n = debug_register(i.reg);
+  const unsigned n = debug_register(c, i.reg);
   uint64_t v = c.reg<uint32_t>(i.rm);
   if (n == 6) v = (v & 0xE00F) | 0xFFFF0FF0;  // fixed bits read as 1
   if (n == 7) v = (v & 0xFFFF2FFF) | 0x400;
   c.dr[n] = v;
 }
 
+// The identity trapeze reports: a P6-class part (family 6, model 3, stepping 3) with
+// exactly the features implemented. Bits: DE 2, PSE 3, TSC 4, MSR 5, PAE 6, CX8 8,
+// SEP 11, MTRR 12, PGE 13, CMOV 15, PAT 16; extended leaf 0x80000001: NX 20.
+constexpr uint32_t kFeatures = (1u << 2) | (1u << 3) | (1u << 4) | (1u << 5) | (1u << 6) |
+                               (1u << 8) | (1u << 11) | (1u << 12) | (1u << 13) | (1u << 15) |
+                               (1u << 16);
+constexpr char kBrand[49] = "trapeze virtual P6-class CPU                    ";
+
 void cpuid(Cpu& c, const Insn&) {
-  const uint32_t leaf = c.reg<uint32_t>(kRax);
-  uint32_t a = 0, b = 0, cx = 0, d = 0;
-  if (leaf == 0) {
-    a = 1;  // highest basic leaf
-    b = 0x756E6547;   // "Genu"
-    d = 0x49656E69;   // "ineI"
-    cx = 0x6C65746E;  // "ntel"
-  } else {
-    // Leaf 1 (and, as on Intel parts, any leaf above the maximum): family 6, model 3,
-    // stepping 3, and only the features trapeze implements: TSC, CX8, CMOV.
-    a = 0x0633;
-    d = (1u << 4) | (1u << 8) | (1u << 15);
+  uint32_t leaf = c.reg<uint32_t>(kRax);
+  uint32_t r[4] = {0, 0, 0, 0};  // eax, ebx, ecx, edx
+  // Above the highest leaf of its range, Intel parts answer with the highest basic leaf.
+  if (leaf > 0x80000004 || (leaf > 2 && leaf < 0x80000000)) leaf = 2;
+  switch (leaf) {
+    case 0:
+      r[0] = 2;
+      r[1] = 0x756E6547;  // "Genu"
+      r[3] = 0x49656E69;  // "ineI"
+      r[2] = 0x6C65746E;  // "ntel"
+      break;
+    case 1:
+      r[0] = 0x0633;
+      r[3] = kFeatures;
+      break;
+    case 2:
+      r[0] = 0x00000001;  // one iteration, no cache or TLB descriptors
+      break;
+    case 0x80000000: r[0] = 0x80000004; break;
+    case 0x80000001: r[3] = 1u << 20; break;
+    default: {
+      const unsigned part = leaf - 0x80000002;
+      for (unsigned n = 0; n < 4; ++n)
+        for (unsigned b = 0; b < 4; ++b)
+          r[n] |= uint32_t{static_cast<uint8_t>(kBrand[part * 16 + n * 4 + b])} << (8 * b);
+      break;
+    }
   }
-  c.set_reg<uint32_t>(kRax, a);
-  c.set_reg<uint32_t>(kRbx, b);
-  c.set_reg<uint32_t>(kRcx, cx);
-  c.set_reg<uint32_t>(kRdx, d);
+  c.set_reg<uint32_t>(kRax, r[0]);
+  c.set_reg<uint32_t>(kRbx, r[1]);
+  c.set_reg<uint32_t>(kRcx, r[2]);
+  c.set_reg<uint32_t>(kRdx, r[3]);
 }
 
 void rdtsc(Cpu& c, const Insn&) {
-  if ((c.cr4 & kCr4TimeStampDisable) && c.protected_mode() && c.cpl() != 0)
+  if ((c.cr4 & cr4::TSD) && c.protected_mode() && c.cpl() != 0)
     c.raise(vec::kGeneral, 0);
   const uint64_t tsc = c.timestamp();
   c.set_reg<uint32_t>(kRax, static_cast<uint32_t>(tsc));
@@ -189,7 +203,6 @@ std::vector<OpcodeRow> system_rows() {
       {0xF4, -1, "hlt", "", pick<hlt>},
       {0x9B, -1, "wait", "", pick<wait>},
       {0x62, -1, "bound", "Gv,Ma", pick_v<Bound>, attr::kNo64},
-      {0x63, -1, "arpl", "Ew,Gw", pick<protected_mode_only>, attr::kNo64},
       {kMap0F | 0x01, 0, "sgdt", "Ms", pick_v<StoreTable<false>>},
       {kMap0F | 0x01, 1, "sidt", "Ms", pick_v<StoreTable<true>>},
       {kMap0F | 0x01, 2, "lgdt", "Ms", pick_v<LoadTable<false>>},
@@ -211,11 +224,6 @@ std::vector<OpcodeRow> system_rows() {
     rows.push_back({kMap0F | 0x20, cr, "mov", "Rd,Cd", pick<mov_from_cr>});
     rows.push_back({kMap0F | 0x22, cr, "mov", "Cd,Rd", pick<mov_to_cr>});
   }
-  // LLDT LTR SLDT STR VERR VERW, LAR, LSL: protected-mode only.
-  for (int8_t r = 0; r < 6; ++r)
-    rows.push_back({kMap0F | 0x00, r, "grp6", "Ew", pick<protected_mode_only>, attr::kPlaceholder});
-  rows.push_back({kMap0F | 0x02, -1, "lar", "Gv,Ew", pick<protected_mode_only>, attr::kPlaceholder});
-  rows.push_back({kMap0F | 0x03, -1, "lsl", "Gv,Ew", pick<protected_mode_only>, attr::kPlaceholder});
   for (uint16_t op = 0xD8; op <= 0xDF; ++op)
     rows.push_back({op, -1, "esc", "Ex", pick<fpu_escape>, attr::kPlaceholder});
   return rows;

@@ -62,6 +62,8 @@ std::vector<OpcodeRow> flag_rows();
 std::vector<OpcodeRow> io_rows();
 std::vector<OpcodeRow> system_rows();
 std::vector<OpcodeRow> exchange_rows();
+std::vector<OpcodeRow> protected_rows();
+std::vector<OpcodeRow> msr_rows();
 
 // Handler pickers: choose the instantiation of a handler family `H` for the form.
 // H::run<T, Mem> for E-operand instructions; H::run<T> when there is no memory form.

@@ -6,24 +6,20 @@
 #include <new>
 
 #include "bios/bios_rom.h"
+#include "bios/multiboot.h"
 #include "cpu/log.h"
 #include "devices/config_error.h"
+#include "devices/pc_memory_layout.h"
 
 namespace trapeze {
 
 namespace {
 
-constexpr uint64_t kMiB = 1024 * 1024;
+using namespace pc_memory;
+
 // A sanity bound that catches unit mix-ups (bytes given as MiB) before the host is
 // asked for the memory; well above what 32-bit guests with PAE can use.
 constexpr uint64_t kMaxMemoryMib = 32 * 1024;
-
-// The PC's physical memory layout, as QEMU's pc machine (and so SeaBIOS) has it.
-constexpr uint64_t kConventionalEnd = 0xA0000;  // 640 KiB; VGA memory follows
-constexpr uint64_t kUpperRamStart = 0xC0000;    // option ROM and BIOS area
-constexpr uint64_t kExtendedStart = 0x100000;   // 1 MiB
-constexpr uint64_t kPciHoleStart = 0xE0000000;  // RAM beyond 3.5 GiB moves above 4 GiB
-constexpr uint64_t kHighRamStart = uint64_t{1} << 32;
 
 uint64_t guest_ram_bytes(const MachineConfig& config) {
   if (config.memory_mib == 0 || config.memory_mib > kMaxMemoryMib)
@@ -39,9 +35,11 @@ void reject_unsupported(const MachineConfig& config) {
   };
   reject(config.hda_path, "a hard disk image");
   reject(config.cdrom_path, "a CD-ROM image");
-  reject(config.kernel_path, "direct kernel boot");
-  reject(config.initrd_path, "an initrd");
-  reject(config.append, "a kernel command line");
+  // The frontend refuses these without --kernel; a config built in code might not.
+  if (config.kernel_path.empty()) {
+    reject(config.initrd_path, "an initrd without --kernel");
+    reject(config.append, "a kernel command line without --kernel");
+  }
 }
 
 }  // namespace
@@ -52,15 +50,24 @@ Machine::Machine(MachineConfig config) try
       memory_(guest_ram_bytes(config_)),
       debugcon_output_(config_.debugcon),
       debug_ports_(io_),
+      serial_output_(config_.serial),
+      com1_(io_, scheduler_, Uart16550::kCom1Port),
       cpu_(memory_, io_) {
   reject_unsupported(config_);
   memory_.on_map_changed([this] { cpu_.mmu().flush(); });
-  load_firmware();
   debug_ports_.set_console_sink([this](char c) { debugcon_output_.put(c); });
   // Stop the CPU right after the OUT, so nothing the guest does next can hide the exit.
   debug_ports_.set_exit_listener([this](int /*status*/) { cpu_.request_stop(); });
+  com1_.set_transmit_sink([this](uint8_t byte) { serial_output_.put(static_cast<char>(byte)); });
   cpu_.set_interrupt_source(interrupts_);
   cpu_.reset();
+  // A kernel given with a firmware image wins, as the issue (and QEMU's -kernel, which
+  // bypasses the boot menu) has it: the kernel runs without firmware.
+  if (config_.kernel_path.empty()) {
+    load_firmware();
+  } else {
+    boot_kernel();
+  }
 } catch (const std::bad_alloc&) {
   // Members are gone here; only the parameter (its memory_mib survives the move) is left.
   throw ConfigError(
@@ -79,19 +86,28 @@ void Machine::load_firmware() {
               config_.memory_mib);
 }
 
+void Machine::boot_kernel() {
+  if (!config_.bios_path.empty())
+    log_->warn("--kernel boots without firmware: --bios '{}' is not used", config_.bios_path);
+  map_ram(0);
+  boot_multiboot(memory_, cpu_,
+                 MultibootOptions{config_.kernel_path, config_.append, config_.initrd_path});
+  log_->debug("multiboot kernel '{}', {} MiB of RAM", config_.kernel_path, config_.memory_mib);
+}
+
 void Machine::map_ram(uint64_t low_bios_bytes) {
   const uint64_t ram_bytes = memory_.ram_size();
-  const uint64_t low_ram_end = std::min(ram_bytes, kPciHoleStart);
+  const uint64_t low_end = low_ram_end(ram_bytes);
   // Each window shows the RAM at its own address, clipped to the RAM that exists; the
   // RAM behind the holes stays in the block for shadowing (PAM) later.
   auto window = [&](uint64_t base, uint64_t end) {
-    end = std::min(end, low_ram_end);
+    end = std::min(end, low_end);
     if (base < end) memory_.map_ram(base, end - base);
   };
   window(0, kConventionalEnd);
   window(kUpperRamStart, kExtendedStart - low_bios_bytes);
-  window(kExtendedStart, low_ram_end);
-  if (ram_bytes > low_ram_end) memory_.map_ram(kHighRamStart, ram_bytes - low_ram_end, low_ram_end);
+  window(kExtendedStart, low_end);
+  if (ram_bytes > low_end) memory_.map_ram(kHighRamStart, ram_bytes - low_end, low_end);
 }
 
 void Machine::set_debugcon_sink(std::function<void(char)> sink) {
@@ -113,6 +129,7 @@ RunResult Machine::result(StopReason reason, int exit_status) {
   r.virtual_time_ns = scheduler_.now_ns();
   log_->debug("stopped: {}", describe(r));
   debugcon_output_.flush();
+  serial_output_.flush();
   return r;
 }
 
@@ -157,10 +174,10 @@ RunResult Machine::run_until(uint64_t deadline_ns) {
     }
 
     const uint64_t start_ns = scheduler_.now_ns();
-    const uint64_t retired_before = cpu_.instructions_retired();
+    const uint64_t steps_before = cpu_.steps();
     const RunStop stop = cpu_.run(slice_instructions(deadline_ns));
-    const uint64_t retired = cpu_.instructions_retired() - retired_before;
-    scheduler_.advance_to(start_ns + retired * kNsPerInstruction);
+    const uint64_t steps = cpu_.steps() - steps_before;
+    scheduler_.advance_to(start_ns + steps * kNsPerInstruction);
     if (stop == RunStop::kShutdown) return result(StopReason::kShutdown);
   }
 }

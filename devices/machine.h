@@ -25,6 +25,7 @@
 #include "devices/machine_config.h"
 #include "devices/run_result.h"
 #include "devices/scheduler.h"
+#include "devices/uart16550.h"
 #include "mmu/address_map.h"
 
 namespace trapeze {
@@ -62,6 +63,9 @@ class Machine {
   IoBus& io() { return io_; }
   Scheduler& scheduler() { return scheduler_; }
   DebugPorts& debug_ports() { return debug_ports_; }
+  // COM1 at 0x3F8; its output goes to MachineConfig::serial unless a test replaces the
+  // sink with Uart16550::set_transmit_sink.
+  Uart16550& com1() { return com1_; }
   Cpu& cpu() { return cpu_; }
 
  private:
@@ -75,6 +79,9 @@ class Machine {
     return interrupts_ != nullptr && interrupts_->interrupt_pending();
   }
   void load_firmware();
+  // Direct kernel boot (--kernel): RAM without a firmware window, the kernel and its
+  // modules loaded, the CPU at the kernel's entry point.
+  void boot_kernel();
   // Maps guest RAM around the holes of the PC layout, leaving the last `low_bios_bytes`
   // below 1 MiB to the firmware's low window.
   void map_ram(uint64_t low_bios_bytes);
@@ -88,6 +95,10 @@ class Machine {
   Scheduler scheduler_;
   CharOutput debugcon_output_;
   DebugPorts debug_ports_;
+  CharOutput serial_output_;
+  // IRQ 4 goes to the 8259 PIC once the board has one; until then the line is only
+  // raised and lowered.
+  Uart16550 com1_;
   Cpu cpu_;
   // The CPU's INTR source; the interrupt controller (8259 PIC) will set it. Until then
   // nothing interrupts the CPU, and a halted CPU only waits for events.

@@ -31,7 +31,7 @@ struct MachineConfig {
   std::string append;     // kernel command line
   bool snapshot = false;  // disk writes go to a temporary overlay, never to the image
   bool headless = true;
-  // The first UART's output. No UART is emulated yet, so nothing is written to it.
+  // Where COM1 (the 16550A UART at 0x3F8) sends what the guest transmits.
   OutputSpec serial{OutputTarget::kStdio, {}};
   OutputSpec debugcon{OutputTarget::kNone, {}};  // port 0xE9
   // Host (wall-clock) seconds before run() gives up with kTimeout; 0 = never. Wall clock

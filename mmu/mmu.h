@@ -1,15 +1,18 @@
-// Linear-to-physical translation with a TLB of host pointers.
+// Linear-to-physical translation: the guest's page tables walked in software, and a TLB
+// of host pointers in front of the walk.
 //
-// A hit costs one tag compare and one load: each entry holds, per access kind, the
-// linear page tag and the host address of the page. Misses (and pages that must not be
-// touched directly: MMIO, ROM writes) go to the slow path. Paging is not modelled yet:
-// linear addresses map to physical addresses through the A20 gate only.
+// A hit costs one tag compare and one load: each entry holds, per access kind (read,
+// write, execute, each for supervisor and user), the linear page tag when that kind is
+// permitted and may touch the page directly, and the host address of the page. Misses,
+// and pages that must not be touched directly (MMIO, ROM writes), take the slow path:
+// the walk (which sets accessed/dirty bits and raises #PF), then a refill.
 #pragma once
 
 #include <array>
 #include <bit>
 #include <cstdint>
 #include <cstring>
+#include <optional>
 
 #include "mmu/physical_memory.h"
 
@@ -37,6 +40,19 @@ inline void store_le(uint8_t* p, T v) {
   std::memcpy(p, &v, sizeof(T));
 }
 
+enum class Access : uint8_t { kRead = 0, kWrite = 1, kExecute = 2 };
+
+// The paging controls, gathered from CR0, CR3, CR4 and EFER by the CPU.
+struct PagingMode {
+  bool enabled = false;  // CR0.PG
+  bool write_protect = false;  // CR0.WP
+  bool pse = false;      // CR4.PSE: 4 MiB pages without PAE
+  bool pae = false;      // CR4.PAE
+  bool pge = false;      // CR4.PGE: global pages survive CR3 loads
+  bool nxe = false;      // EFER.NXE: bit 63 of PAE entries forbids execution
+  uint64_t cr3 = 0;
+};
+
 class Mmu {
  public:
   explicit Mmu(PhysicalMemory& memory) : memory_(memory) { flush(); }
@@ -47,49 +63,73 @@ class Mmu {
     flush();
   }
   bool a20() const { return a20_mask_ & (uint64_t{1} << 20); }
-  // Forgets every translation (memory map changes, CR3 loads, mode changes).
+  // New paging controls: flushes the TLB. A CR3 load with PGE keeps global pages instead
+  // (call load_cr3 for that).
+  void set_paging(const PagingMode& mode);
+  void load_cr3(uint64_t cr3);
+  const PagingMode& paging() const { return paging_; }
+  // Forgets every translation (memory map changes, mode changes).
   void flush();
-
-  uint64_t to_physical(uint64_t linear) const { return linear & a20_mask_; }
+  // Forgets the translations of one linear page (INVLPG), global or not.
+  void invalidate_page(uint64_t linear);
 
   template <typename T>
-  T read(uint64_t linear) {
+  T read(uint64_t linear, bool user) {
     const Entry& e = tlb_[index(linear)];
-    if ((linear & kPageMask) <= kPageSize - sizeof(T) && e.read_tag == tag(linear))
-      return load_le<T>(e.read_page + (linear & kPageMask));
-    return static_cast<T>(read_slow(linear, sizeof(T)));
+    if ((linear & kPageMask) <= kPageSize - sizeof(T) && e.tag[kind(Access::kRead, user)] == tag(linear))
+      return load_le<T>(e.host + (linear & kPageMask));
+    return static_cast<T>(read_slow(linear, sizeof(T), user));
   }
   template <typename T>
-  void write(uint64_t linear, T value) {
+  void write(uint64_t linear, T value, bool user) {
     Entry& e = tlb_[index(linear)];
-    if ((linear & kPageMask) <= kPageSize - sizeof(T) && e.write_tag == tag(linear)) {
-      store_le<T>(e.write_page + (linear & kPageMask), value);
+    if ((linear & kPageMask) <= kPageSize - sizeof(T) && e.tag[kind(Access::kWrite, user)] == tag(linear)) {
+      store_le<T>(e.host + (linear & kPageMask), value);
       return;
     }
-    write_slow(linear, sizeof(T), value);
+    write_slow(linear, sizeof(T), value, user);
   }
   // Copies up to `n` bytes of code starting at `linear`, stopping at the end of the page.
-  // Returns the number copied.
-  size_t fetch_in_page(uint64_t linear, uint8_t* dst, size_t n);
+  // Returns the number copied. Faults (#PF) only for the first page.
+  size_t fetch_in_page(uint64_t linear, uint8_t* dst, size_t n, bool user);
+
+  // The physical address of `linear` for an access of `kind`: walks the page tables,
+  // sets accessed/dirty bits and throws CpuException #PF where the guest would fault.
+  uint64_t translate(uint64_t linear, Access kind, bool user);
+  // A translation for debuggers and traces: no faults, no accessed/dirty bits.
+  std::optional<uint64_t> peek_translate(uint64_t linear) const;
+
+  uint64_t to_physical_unpaged(uint64_t linear) const { return linear & a20_mask_; }
 
  private:
   static constexpr unsigned kEntries = 1024;
+  static constexpr unsigned kKinds = 6;  // read, write, execute x supervisor, user
   struct Entry {
-    uint64_t read_tag;
-    uint64_t write_tag;
-    uint8_t* read_page;
-    uint8_t* write_page;
+    std::array<uint64_t, kKinds> tag;  // linear page + 1 when this kind may use `host`
+    uint8_t* host;
+    bool global;
+  };
+  struct Walk {
+    uint64_t physical = 0;
+    bool writable = false;  // the translation allows writes for the kind's privilege
+    bool global = false;
   };
   static unsigned index(uint64_t linear) { return (linear >> 12) & (kEntries - 1); }
-  // Tags are page numbers plus one, so 0 never matches a real page.
   static uint64_t tag(uint64_t linear) { return (linear >> 12) + 1; }
+  static unsigned kind(Access a, bool user) { return static_cast<unsigned>(a) + (user ? 3 : 0); }
 
-  uint64_t read_slow(uint64_t linear, unsigned size);
-  void write_slow(uint64_t linear, unsigned size, uint64_t value);
-  void fill(uint64_t linear, bool for_write);
+  uint64_t read_slow(uint64_t linear, unsigned size, bool user);
+  void write_slow(uint64_t linear, unsigned size, uint64_t value, bool user);
+  // Walks, checks, sets A/D and refills the TLB entry for this kind when the page is
+  // directly accessible. Returns the physical address.
+  uint64_t translate_and_fill(uint64_t linear, Access kind, bool user);
+  Walk walk(uint64_t linear, Access kind, bool user, bool side_effects) const;
+  [[noreturn]] void page_fault(uint64_t linear, uint32_t error_code) const;
+  uint64_t read_table(uint64_t address, bool wide) const;
 
   PhysicalMemory& memory_;
   uint64_t a20_mask_ = ~uint64_t{0};
+  PagingMode paging_;
   std::array<Entry, kEntries> tlb_{};
 };
 

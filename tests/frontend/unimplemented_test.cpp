@@ -13,21 +13,34 @@ TEST_CASE("a raw ROM with --bios runs") {
   CHECK_FALSE(refuse_unimplemented(options).has_value());
 }
 
-TEST_CASE("the default guest, disks and direct kernel boot are refused for now") {
+TEST_CASE("a kernel with --kernel runs, with or without --bios (the machine checks the file)") {
+  CliOptions kernel;
+  kernel.kernel_path = "kernel.elf";
+  CHECK_FALSE(refuse_unimplemented(kernel).has_value());
+  CliOptions both = kernel;
+  both.bios_path = "test.rom";
+  both.initrd_path = "module.bin";
+  both.append = "console=ttyS0";
+  CHECK_FALSE(refuse_unimplemented(both).has_value());
+}
+
+TEST_CASE("the default guest and disks are refused for now") {
   CliOptions nothing;
   CliOptions disk;
   disk.hda_path = "disk.img";
   CliOptions cdrom;
   cdrom.bios_path = "test.rom";
   cdrom.cdrom_path = "cd.iso";
-  CliOptions kernel;
-  kernel.kernel_path = "bzImage";
-  for (const CliOptions& options : {nothing, disk, cdrom, kernel}) {
+  CliOptions kernel_and_disk;
+  kernel_and_disk.kernel_path = "kernel.elf";
+  kernel_and_disk.hda_path = "disk.img";
+  for (const CliOptions& options : {nothing, disk, cdrom, kernel_and_disk}) {
     const auto refusal = refuse_unimplemented(options);
     REQUIRE(refusal.has_value());
     CHECK(refusal->exit_status == 2);
     CHECK(refusal->message.find("not implemented yet") != std::string::npos);
     CHECK(refusal->message.find("--bios FILE") != std::string::npos);
+    CHECK(refusal->message.find("--kernel FILE") != std::string::npos);
     CHECK(refusal->message.find('\n') == std::string::npos);
   }
 }

@@ -8,10 +8,14 @@ namespace {
 
 const char* status_name(DecodeStatus s) {
   switch (s) {
-    case DecodeStatus::kOk: return "kOk";
-    case DecodeStatus::kInvalid: return "kInvalid";
-    case DecodeStatus::kTruncated: return "kTruncated";
-    case DecodeStatus::kTooLong: return "kTooLong";
+    case DecodeStatus::kOk:
+      return "kOk";
+    case DecodeStatus::kInvalid:
+      return "kInvalid";
+    case DecodeStatus::kTruncated:
+      return "kTruncated";
+    case DecodeStatus::kTooLong:
+      return "kTooLong";
   }
   return "?";
 }
@@ -27,8 +31,10 @@ std::string zydis_text(const ZydisVerdict& z) {
   switch (z.kind) {
     case ZydisVerdict::Kind::kValid:
       return "zydis valid len " + std::to_string(z.length) + " (" + z.mnemonic + ")";
-    case ZydisVerdict::Kind::kTooLong: return "zydis too long (" + z.status + ")";
-    case ZydisVerdict::Kind::kInvalid: break;
+    case ZydisVerdict::Kind::kTooLong:
+      return "zydis too long (" + z.status + ")";
+    case ZydisVerdict::Kind::kInvalid:
+      break;
   }
   return "zydis invalid (" + z.status + ")";
 }
@@ -40,7 +46,8 @@ std::string check_truncation(const InsnBytes& bytes, unsigned code_size, const I
   Insn insn;
   DecodeStatus s = decode(bytes.data(), full.length, code_size, insn);
   if (s != DecodeStatus::kOk || insn.length != full.length)
-    return std::string("; with exactly its ") + std::to_string(full.length) + " bytes: " + ours_text(s, insn);
+    return std::string("; with exactly its ") + std::to_string(full.length) +
+           " bytes: " + ours_text(s, insn);
   s = decode(bytes.data(), full.length - 1u, code_size, insn);
   if (s != DecodeStatus::kTruncated)
     return std::string("; with one byte fewer: ") + status_name(s) + " instead of kTruncated";
@@ -49,7 +56,8 @@ std::string check_truncation(const InsnBytes& bytes, unsigned code_size, const I
 
 }  // namespace
 
-Comparison compare_decoders(const InsnBytes& bytes, unsigned code_size, const ZydisReference& zydis) {
+Comparison compare_decoders(const InsnBytes& bytes, unsigned code_size,
+                            const ZydisReference& zydis) {
   Comparison c;
   c.zydis = zydis.decode(bytes.data(), bytes.size(), code_size);
   Insn insn;
@@ -74,8 +82,8 @@ Comparison compare_decoders(const InsnBytes& bytes, unsigned code_size, const Zy
       // opcode) is not a contradiction: both reject, and which fault wins is not a
       // question of length.
       c.outcome = c.zydis.kind == ZydisVerdict::Kind::kTooLong ? Outcome::kAgreed
-                  : zydis_valid                                 ? Outcome::kDisagreed
-                                                                : Outcome::kBothReject;
+                  : zydis_valid                                ? Outcome::kDisagreed
+                                                               : Outcome::kBothReject;
       c.detail = ours_text(ours, insn);
       break;
     case DecodeStatus::kTruncated:

@@ -26,6 +26,7 @@ struct Comparison {
   ZydisVerdict zydis;
 };
 
-Comparison compare_decoders(const InsnBytes& bytes, unsigned code_size, const ZydisReference& zydis);
+Comparison compare_decoders(const InsnBytes& bytes, unsigned code_size,
+                            const ZydisReference& zydis);
 
 }  // namespace trapeze

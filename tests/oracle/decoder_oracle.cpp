@@ -35,6 +35,7 @@ struct NotImplemented {
 
 struct Counts {
   uint64_t compared = 0, agreed = 0, disagreed = 0, not_implemented = 0, both_reject = 0;
+  uint64_t agreed_too_long = 0;                   // of `agreed`: both say "longer than 15 bytes"
   std::map<std::string, NotImplemented> missing;  // by opcode family
 };
 
@@ -60,11 +61,13 @@ void run_mode(unsigned code_size, const Options& o, const ZydisReference& zydis,
       case Outcome::kAgreed:
         ++counts.compared;
         ++counts.agreed;
+        if (c.zydis.kind == ZydisVerdict::Kind::kTooLong) ++counts.agreed_too_long;
         break;
       case Outcome::kDisagreed:
         ++counts.compared;
         if (++counts.disagreed <= o.max_shown)
-          std::printf("DISAGREE %u-bit: %s\n  %s\n", code_size, hex(bytes).c_str(), c.detail.c_str());
+          std::printf("DISAGREE %u-bit: %s\n  %s\n", code_size, hex(bytes).c_str(),
+                      c.detail.c_str());
         break;
       case Outcome::kNotImplemented: {
         ++counts.not_implemented;
@@ -83,13 +86,17 @@ void run_mode(unsigned code_size, const Options& o, const ZydisReference& zydis,
 }
 
 void print_missing_table(const Counts& counts, unsigned rows) {
-  std::vector<std::pair<std::string, NotImplemented>> v(counts.missing.begin(), counts.missing.end());
-  std::stable_sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.second.count > b.second.count; });
-  std::printf("not implemented (Zydis decodes, trapeze says #UD), top %u of %zu opcode families:\n", rows,
-              v.size());
+  std::vector<std::pair<std::string, NotImplemented>> v(counts.missing.begin(),
+                                                        counts.missing.end());
+  std::stable_sort(v.begin(), v.end(),
+                   [](const auto& a, const auto& b) { return a.second.count > b.second.count; });
+  std::printf(
+      "not implemented (Zydis decodes, trapeze says #UD): %zu opcode families, the top %zu:\n",
+      v.size(), std::min<size_t>(rows, v.size()));
   for (size_t i = 0; i < v.size() && i < rows; ++i)
     std::printf("  %9llu  %-16s e.g. %s (%s)\n", static_cast<unsigned long long>(v[i].second.count),
-                v[i].first.c_str(), v[i].second.example_mnemonic.c_str(), v[i].second.example_mode.c_str());
+                v[i].first.c_str(), v[i].second.example_mnemonic.c_str(),
+                v[i].second.example_mode.c_str());
 }
 
 bool parse_u64(const char* s, uint64_t& out) {
@@ -112,12 +119,15 @@ int run(int argc, char** argv) {
       o.seed = v;
     } else if (a == "--max-shown" && has_value) {
       o.max_shown = static_cast<unsigned>(v);
+    } else if (a == "--table-rows" && has_value) {
+      o.table_rows = static_cast<unsigned>(v);
     } else {
       std::printf(
           "usage: trapeze-decoder-oracle [--count N] [--seed S] [--max-shown N]\n"
           "  --count N      random strings per mode (default 1000000)\n"
           "  --seed S       random seed (default fixed)\n"
-          "  --max-shown N  disagreements printed (default 50; all are counted)\n");
+          "  --max-shown N  disagreements printed (default 50; all are counted)\n"
+          "  --table-rows N rows of the not-implemented table (default 20)\n");
       return a == "--help" ? 0 : 2;
     }
     ++i;
@@ -129,9 +139,15 @@ int run(int argc, char** argv) {
     std::printf("(%llu more disagreements not shown)\n",
                 static_cast<unsigned long long>(counts.disagreed - o.max_shown));
   print_missing_table(counts, o.table_rows);
-  std::printf("%llu rejected by both (not compared)\n", static_cast<unsigned long long>(counts.both_reject));
+  std::printf(
+      "%llu agreed on a length, %llu agreed the bytes exceed 15; %llu rejected by both (not "
+      "compared)\n",
+      static_cast<unsigned long long>(counts.agreed - counts.agreed_too_long),
+      static_cast<unsigned long long>(counts.agreed_too_long),
+      static_cast<unsigned long long>(counts.both_reject));
   std::printf("%llu compared, %llu agreed, %llu disagreed, %llu not implemented\n",
-              static_cast<unsigned long long>(counts.compared), static_cast<unsigned long long>(counts.agreed),
+              static_cast<unsigned long long>(counts.compared),
+              static_cast<unsigned long long>(counts.agreed),
               static_cast<unsigned long long>(counts.disagreed),
               static_cast<unsigned long long>(counts.not_implemented));
   return counts.disagreed == 0 ? 0 : 1;

@@ -28,17 +28,28 @@ namespace {
 
 std::string status_name(ZyanStatus s) {
   switch (s) {
-    case ZYDIS_STATUS_NO_MORE_DATA: return "no more data";
-    case ZYDIS_STATUS_DECODING_ERROR: return "decoding error";
-    case ZYDIS_STATUS_INSTRUCTION_TOO_LONG: return "too long";
-    case ZYDIS_STATUS_BAD_REGISTER: return "bad register";
-    case ZYDIS_STATUS_ILLEGAL_LOCK: return "illegal LOCK";
-    case ZYDIS_STATUS_ILLEGAL_LEGACY_PFX: return "illegal legacy prefix";
-    case ZYDIS_STATUS_ILLEGAL_REX: return "illegal REX";
-    case ZYDIS_STATUS_INVALID_MAP: return "invalid map";
-    case ZYDIS_STATUS_MALFORMED_EVEX: return "malformed EVEX";
-    case ZYDIS_STATUS_MALFORMED_MVEX: return "malformed MVEX";
-    case ZYDIS_STATUS_INVALID_MASK: return "invalid mask";
+    case ZYDIS_STATUS_NO_MORE_DATA:
+      return "no more data";
+    case ZYDIS_STATUS_DECODING_ERROR:
+      return "decoding error";
+    case ZYDIS_STATUS_INSTRUCTION_TOO_LONG:
+      return "too long";
+    case ZYDIS_STATUS_BAD_REGISTER:
+      return "bad register";
+    case ZYDIS_STATUS_ILLEGAL_LOCK:
+      return "illegal LOCK";
+    case ZYDIS_STATUS_ILLEGAL_LEGACY_PFX:
+      return "illegal legacy prefix";
+    case ZYDIS_STATUS_ILLEGAL_REX:
+      return "illegal REX";
+    case ZYDIS_STATUS_INVALID_MAP:
+      return "invalid map";
+    case ZYDIS_STATUS_MALFORMED_EVEX:
+      return "malformed EVEX";
+    case ZYDIS_STATUS_MALFORMED_MVEX:
+      return "malformed MVEX";
+    case ZYDIS_STATUS_INVALID_MASK:
+      return "invalid mask";
     default: {
       char buf[32];
       std::snprintf(buf, sizeof buf, "status %08x", static_cast<unsigned>(s));
@@ -50,26 +61,40 @@ std::string status_name(ZyanStatus s) {
 std::string family_of(const ZydisDecodedInstruction& insn) {
   char buf[32];
   switch (insn.encoding) {
-    case ZYDIS_INSTRUCTION_ENCODING_3DNOW: return "0F 0F (3DNow!)";
-    case ZYDIS_INSTRUCTION_ENCODING_XOP: return "XOP";
-    case ZYDIS_INSTRUCTION_ENCODING_VEX: return "VEX";
-    case ZYDIS_INSTRUCTION_ENCODING_EVEX: return "EVEX";
-    case ZYDIS_INSTRUCTION_ENCODING_MVEX: return "MVEX";
-    default: break;
+    case ZYDIS_INSTRUCTION_ENCODING_3DNOW:
+      return "0F 0F (3DNow!)";
+    case ZYDIS_INSTRUCTION_ENCODING_XOP:
+      return "XOP";
+    case ZYDIS_INSTRUCTION_ENCODING_VEX:
+      return "VEX";
+    case ZYDIS_INSTRUCTION_ENCODING_EVEX:
+      return "EVEX";
+    case ZYDIS_INSTRUCTION_ENCODING_MVEX:
+      return "MVEX";
+    default:
+      break;
   }
   switch (insn.opcode_map) {
-    case ZYDIS_OPCODE_MAP_DEFAULT: std::snprintf(buf, sizeof buf, "%02X", insn.opcode); return buf;
-    case ZYDIS_OPCODE_MAP_0F: std::snprintf(buf, sizeof buf, "0F %02X", insn.opcode); return buf;
+    case ZYDIS_OPCODE_MAP_DEFAULT:
+      std::snprintf(buf, sizeof buf, "%02X", insn.opcode);
+      return buf;
+    case ZYDIS_OPCODE_MAP_0F:
+      std::snprintf(buf, sizeof buf, "0F %02X", insn.opcode);
+      return buf;
     // SSSE3 and later: one bucket per map is detail enough.
-    case ZYDIS_OPCODE_MAP_0F38: return "0F 38 xx";
-    case ZYDIS_OPCODE_MAP_0F3A: return "0F 3A xx";
-    default: return "other map";
+    case ZYDIS_OPCODE_MAP_0F38:
+      return "0F 38 xx";
+    case ZYDIS_OPCODE_MAP_0F3A:
+      return "0F 3A xx";
+    default:
+      return "other map";
   }
 }
 
 }  // namespace
 
-ZydisVerdict ZydisReference::decode(const uint8_t* bytes, size_t available, unsigned code_size) const {
+ZydisVerdict ZydisReference::decode(const uint8_t* bytes, size_t available,
+                                    unsigned code_size) const {
   const ZydisDecoder* d = code_size == 16 ? &decoders_->legacy16 : &decoders_->legacy32;
   ZydisDecodedInstruction insn;
   ZyanStatus s = ZydisDecoderDecodeInstruction(d, nullptr, bytes, available, &insn);

@@ -12,7 +12,7 @@ namespace trapeze {
 struct ZydisVerdict {
   enum class Kind { kValid, kTooLong, kInvalid };
   Kind kind = Kind::kInvalid;
-  unsigned length = 0;  // when valid
+  unsigned length = 0;   // when valid
   std::string mnemonic;  // when valid
   std::string status;    // Zydis' reason when not valid
   // When valid: the opcode family, for the "not implemented" table: "C8", "0F A2",

@@ -32,7 +32,8 @@ class FlatMemory final : public PhysicalMemory {
     return v;
   }
   void write(uint64_t address, unsigned size_bytes, uint64_t value) override {
-    for (unsigned i = 0; i < size_bytes; ++i) poke(address + i, static_cast<uint8_t>(value >> (8 * i)));
+    for (unsigned i = 0; i < size_bytes; ++i)
+      poke(address + i, static_cast<uint8_t>(value >> (8 * i)));
   }
 
   // Byte access for the runner (loading and checking RAM), without allocating on reads.

@@ -12,11 +12,20 @@ struct Binding {
 
 // Indexed by MooReg.
 constexpr std::array<Binding, kMooRegCount> kBindings = {{
-    {Where::kGpr, kRax},     {Where::kGpr, kRbx},     {Where::kGpr, kRcx},
-    {Where::kGpr, kRdx},     {Where::kSegment, kCs},  {Where::kSegment, kSs},
-    {Where::kSegment, kDs},  {Where::kSegment, kEs},  {Where::kGpr, kRsp},
-    {Where::kGpr, kRbp},     {Where::kGpr, kRsi},     {Where::kGpr, kRdi},
-    {Where::kIp, 0},         {Where::kFlags, 0},
+    {Where::kGpr, kRax},
+    {Where::kGpr, kRbx},
+    {Where::kGpr, kRcx},
+    {Where::kGpr, kRdx},
+    {Where::kSegment, kCs},
+    {Where::kSegment, kSs},
+    {Where::kSegment, kDs},
+    {Where::kSegment, kEs},
+    {Where::kGpr, kRsp},
+    {Where::kGpr, kRbp},
+    {Where::kGpr, kRsi},
+    {Where::kGpr, kRdi},
+    {Where::kIp, 0},
+    {Where::kFlags, 0},
 }};
 
 // FLAGS bits 12-15: IOPL, NT and bit 15.
@@ -54,10 +63,18 @@ MooRegisterValues read_registers(const Cpu& cpu) {
   for (unsigned i = 0; i < kMooRegCount; ++i) {
     const Binding& b = kBindings[i];
     switch (b.where) {
-      case Where::kGpr: out[i] = cpu.gpr[b.number]; break;
-      case Where::kSegment: out[i] = cpu.seg[b.number].selector; break;
-      case Where::kIp: out[i] = cpu.rip; break;
-      case Where::kFlags: out[i] = cpu.flags.read(); break;
+      case Where::kGpr:
+        out[i] = cpu.gpr[b.number];
+        break;
+      case Where::kSegment:
+        out[i] = cpu.seg[b.number].selector;
+        break;
+      case Where::kIp:
+        out[i] = cpu.rip;
+        break;
+      case Where::kFlags:
+        out[i] = cpu.flags.read();
+        break;
     }
   }
   return out;

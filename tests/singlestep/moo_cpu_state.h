@@ -23,7 +23,8 @@ void load_registers(Cpu& cpu, const MooRegisters& regs);
 MooRegisterValues read_registers(const Cpu& cpu);
 
 // The segment registers MOO names, as trapeze segment numbers, in MOO order.
-inline constexpr std::array<MooReg, 4> kMooSegments = {MooReg::cs, MooReg::ss, MooReg::ds, MooReg::es};
+inline constexpr std::array<MooReg, 4> kMooSegments = {MooReg::cs, MooReg::ss, MooReg::ds,
+                                                       MooReg::es};
 unsigned trapeze_segment(MooReg r);
 
 }  // namespace trapeze

@@ -57,7 +57,8 @@ std::string length_prefixed_bytes(ByteReader r, const char* what) {
 MooTest parse_test(ByteReader r) {
   MooTest t;
   t.index = r.u32("TEST index");
-  bool has_bytes = false, has_init = false, has_final = false, init_regs = false, final_regs = false;
+  bool has_bytes = false, has_init = false, has_final = false, init_regs = false,
+       final_regs = false;
   while (!r.at_end()) {
     std::string tag = r.tag();
     ByteReader payload = r.chunk_payload(tag);
@@ -101,13 +102,15 @@ MooTest parse_test(ByteReader r) {
 MooFile parse_moo(std::span<const uint8_t> data) {
   ByteReader r(data);
   auto magic = r.take(4, "MOO magic");
-  if (std::string(magic.begin(), magic.end()) != "MOO ") throw MooError("not a MOO file (bad magic)");
+  if (std::string(magic.begin(), magic.end()) != "MOO ")
+    throw MooError("not a MOO file (bad magic)");
   uint32_t header_len = r.u32("header length");
   ByteReader header(r.take(header_len, "header"), 8);
   MooFile file;
   file.version = header.u8("version");
   if (file.version != 1)
-    throw MooError("unsupported MOO version " + std::to_string(file.version) + " (this reader knows 1)");
+    throw MooError("unsupported MOO version " + std::to_string(file.version) +
+                   " (this reader knows 1)");
   header.take(3, "header reserved bytes");
   uint32_t declared = header.u32("test count");
   if (header.remaining() >= 4) {

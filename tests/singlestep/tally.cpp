@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <string>
 
 namespace trapeze {
 
@@ -21,17 +22,32 @@ uint64_t Tally::skipped() const {
   return n;
 }
 
-void Tally::print_report(unsigned worst_files_shown) const {
+void Tally::add(const std::optional<FileTally>& counts,
+                const std::map<const SkipRule*, uint64_t>& skips,
+                const std::map<const SkipRule*, uint64_t>& skips_passing, uint64_t errors) {
+  if (counts) files_.push_back(*counts);
+  for (const auto& [rule, n] : skips) skips_by_rule_[rule] += n;
+  for (const auto& [rule, n] : skips_passing) skips_passing_[rule] += n;
+  errors_ += errors;
+}
+
+void Tally::print_report(unsigned worst_files_shown, bool ran_skipped) const {
   if (!skips_by_rule_.empty()) {
-    std::printf("skipped by reason:\n");
+    std::printf("skipped by reason%s:\n",
+                ran_skipped ? " (and how many of those pass when run anyway)" : "");
+    auto passing = [&](const SkipRule* rule) {
+      if (!ran_skipped || rule == nullptr) return std::string();
+      auto it = skips_passing_.find(rule);
+      return " (" + std::to_string(it == skips_passing_.end() ? 0 : it->second) + " pass)";
+    };
     // In table order, so the report reads like skip_list.cpp; revocations first.
     if (auto it = skips_by_rule_.find(nullptr); it != skips_by_rule_.end())
       std::printf("  %8llu  revoked: listed in revocation_list.txt\n",
                   static_cast<unsigned long long>(it->second));
     for (const SkipRule& rule : skip_rules())
       if (auto it = skips_by_rule_.find(&rule); it != skips_by_rule_.end())
-        std::printf("  %8llu  [%s] %s\n", static_cast<unsigned long long>(it->second), rule.opcodes,
-                    rule.reason);
+        std::printf("  %8llu%s  [%s] %s\n", static_cast<unsigned long long>(it->second),
+                    passing(&rule).c_str(), rule.opcodes, rule.reason);
   }
   std::vector<const FileTally*> worst;
   for (const FileTally& f : files_)
@@ -46,10 +62,11 @@ void Tally::print_report(unsigned worst_files_shown) const {
                   worst[i]->name.c_str());
   }
   if (errors_ > 0)
-    std::printf("%llu file(s) could not be read (see the error lines above)\n",
+    std::printf("%llu path(s) or file(s) could not be used (see the error lines above)\n",
                 static_cast<unsigned long long>(errors_));
   std::printf("%llu passed, %llu failed, %llu skipped\n", static_cast<unsigned long long>(passed()),
-              static_cast<unsigned long long>(failed()), static_cast<unsigned long long>(skipped()));
+              static_cast<unsigned long long>(failed()),
+              static_cast<unsigned long long>(skipped()));
 }
 
 }  // namespace trapeze

@@ -3,9 +3,10 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
-#include <string>
 #include <deque>
+#include <map>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "tests/singlestep/skip_list.h"
@@ -19,12 +20,12 @@ struct FileTally {
 
 class Tally {
  public:
-  FileTally& begin_file(const std::string& name) {
-    files_.push_back(FileTally{name});
-    return files_.back();
-  }
-  void count_skip(const SkipRule* rule) { ++skips_by_rule_[rule]; }  // nullptr: revoked
-  void count_error() { ++errors_; }
+  // One file's results, added in report order. `counts` is absent when the file could
+  // not be used; skip maps are keyed by rule (nullptr: revoked); `skips_passing` counts
+  // skipped tests that passed when run anyway (--run-skipped).
+  void add(const std::optional<FileTally>& counts,
+           const std::map<const SkipRule*, uint64_t>& skips,
+           const std::map<const SkipRule*, uint64_t>& skips_passing, uint64_t errors);
 
   uint64_t passed() const;
   uint64_t failed() const;
@@ -32,13 +33,15 @@ class Tally {
   uint64_t errors() const { return errors_; }
   uint64_t files() const { return files_.size(); }
 
-  // Skip reasons with counts, the files with most failures, then the summary line
-  // "N passed, N failed, N skipped" (always the last line).
-  void print_report(unsigned worst_files_shown) const;
+  // Skip reasons with counts (with --run-skipped: how many of them pass anyway), the
+  // files with most failures, then the summary line "N passed, N failed, N skipped"
+  // (always the last line).
+  void print_report(unsigned worst_files_shown, bool ran_skipped) const;
 
  private:
-  std::deque<FileTally> files_;  // deque: begin_file's references stay valid
+  std::deque<FileTally> files_;
   std::map<const SkipRule*, uint64_t> skips_by_rule_;
+  std::map<const SkipRule*, uint64_t> skips_passing_;
   uint64_t errors_ = 0;
 };
 

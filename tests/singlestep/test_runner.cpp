@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <exception>
 #include <map>
+#include <optional>
 
 #include "cpu/cpu.h"
 #include "tests/singlestep/moo_cpu_state.h"
@@ -23,7 +24,7 @@ std::string hex(uint64_t v, int digits) {
 
 // Names of the FLAGS bits set in `bits`, to make a flags mismatch readable at a glance.
 std::string flag_names(uint16_t bits) {
-  static constexpr const char* kNames[16] = {"CF", "b1", "PF", "b3", "AF", "b5", "ZF", "SF",
+  static constexpr const char* kNames[16] = {"CF", "b1", "PF", "b3", "AF",  "b5",  "ZF",  "SF",
                                              "TF", "IF", "DF", "OF", "b12", "b13", "b14", "b15"};
   std::string s;
   for (unsigned i = 0; i < 16; ++i)
@@ -35,29 +36,51 @@ std::string flag_names(uint16_t bits) {
 }
 
 // Executes until HLT. Returns a description of what went wrong, or "" on a clean halt.
+//
+// This steps rather than calling Cpu::run(): run()'s budget counts retired instructions,
+// and a faulting instruction does not retire, so a CPU caught in a fault loop (a #UD
+// the 286 did not raise, vectoring through the all-zero IVT into more faulting code)
+// would never return from it. Counting steps bounds that loop too.
 std::string run_to_halt(Cpu& cpu) {
   const uint64_t start = cpu.instructions_retired();
-  // run() returns at the latest after the budget; the call cap only guards against a CPU
-  // that returns early without making progress.
-  for (int calls = 0; calls < 1000 && !cpu.halted(); ++calls) {
-    uint64_t done = cpu.instructions_retired() - start;
-    if (done >= SingleStepRunner::kInstructionBudget) break;
-    RunStop stop;
-    try {
-      stop = cpu.run(SingleStepRunner::kInstructionBudget - done);
-    } catch (const CpuException& e) {
-      return "CPU exception " + std::to_string(e.vector) + " escaped the instruction loop";
-    } catch (const std::exception& e) {
-      return std::string("the CPU threw: ") + e.what();
-    } catch (...) {
-      return "the CPU threw an unknown exception";
+  uint64_t steps = 0;
+  try {
+    while (!cpu.halted()) {
+      if (cpu.shutdown()) return "CPU shut down (triple fault)";
+      const uint64_t retired = cpu.instructions_retired() - start;
+      if (retired >= SingleStepRunner::kInstructionBudget)
+        return "did not halt within " + std::to_string(retired) + " instructions";
+      if (steps - retired >= SingleStepRunner::kFaultBudget)
+        return "did not halt: " + std::to_string(steps - retired) +
+               " exceptions delivered without progress (" + std::to_string(retired) +
+               " instructions retired)";
+      cpu.step();
+      ++steps;
     }
-    if (stop == RunStop::kShutdown || cpu.shutdown()) return "CPU shut down (triple fault)";
+  } catch (const CpuException& e) {
+    return "CPU exception " + std::to_string(e.vector) + " escaped the instruction loop";
+  } catch (const std::exception& e) {
+    return std::string("the CPU threw: ") + e.what();
+  } catch (...) {
+    return "the CPU threw an unknown exception";
   }
-  if (!cpu.halted())
-    return "did not halt within " + std::to_string(SingleStepRunner::kInstructionBudget) +
-           " instructions (" + std::to_string(cpu.instructions_retired() - start) + " retired)";
   return "";
+}
+
+// Where the interrupt pushed FLAGS. EXCP's address is the 286's bus address, which is
+// word-aligned: with an odd SP it is one below the FLAGS word. The handler's SS:SP (the
+// final state) pins the word down exactly -- IP, CS, FLAGS sit at SP, SP+2, SP+4 -- and
+// is used when it agrees with EXCP to within that alignment.
+std::optional<uint64_t> pushed_flags_address(const MooTest& test) {
+  if (!test.exception) return std::nullopt;
+  const uint64_t bus_address = test.exception->flags_address & FlatMemory::kAddressMask;
+  auto final_reg = [&](MooReg r) {
+    return test.final_state.regs.has(r) ? test.final_state.regs.get(r) : test.initial.regs.get(r);
+  };
+  const uint64_t from_stack =
+      ((uint64_t{final_reg(MooReg::ss)} << 4) + ((final_reg(MooReg::sp) + 4u) & 0xFFFF)) &
+      FlatMemory::kAddressMask;
+  return from_stack == bus_address || from_stack == bus_address + 1 ? from_stack : bus_address;
 }
 
 }  // namespace
@@ -84,7 +107,8 @@ TestOutcome SingleStepRunner::run(const MooTest& test, uint16_t flags_mask, bool
     const bool named = test.final_state.regs.has(r);
     const uint64_t expected = named ? test.final_state.regs.get(r) : before[i];
     const bool is_flags = r == MooReg::flags;
-    const uint64_t differs = is_flags ? (expected ^ after[i]) & compared_flags : expected ^ after[i];
+    const uint64_t differs =
+        is_flags ? (expected ^ after[i]) & compared_flags : expected ^ after[i];
     mismatch |= differs != 0;
     if (differs == 0 && !verbose) continue;
     std::string line = std::string("  ") + kMooRegNames[i];
@@ -103,8 +127,8 @@ TestOutcome SingleStepRunner::run(const MooTest& test, uint16_t flags_mask, bool
     if (s.base == uint64_t{s.selector} << 4) continue;
     mismatch = true;
     out.diff.push_back(std::string("  ") + kMooRegNames[static_cast<unsigned>(r)] + ".base  " +
-                         "expected " + hex(uint64_t{s.selector} << 4, 5) + " (selector << 4)  actual " +
-                         hex(s.base, 5) + "  <--");
+                       "expected " + hex(uint64_t{s.selector} << 4, 5) +
+                       " (selector << 4)  actual " + hex(s.base, 5) + "  <--");
   }
 
   // Memory: the final state lists the bytes that changed; every other byte the test
@@ -115,13 +139,15 @@ TestOutcome SingleStepRunner::run(const MooTest& test, uint16_t flags_mask, bool
     expected_ram[b.address & FlatMemory::kAddressMask] = b.value;
     initial_ram[b.address & FlatMemory::kAddressMask] = b.value;
   }
-  for (const MooRamByte& b : test.final_state.ram) expected_ram[b.address & FlatMemory::kAddressMask] = b.value;
+  for (const MooRamByte& b : test.final_state.ram)
+    expected_ram[b.address & FlatMemory::kAddressMask] = b.value;
   // The FLAGS an interrupt pushed have the same undefined bits as FLAGS itself.
+  const std::optional<uint64_t> pushed_flags = pushed_flags_address(test);
   auto byte_mask = [&](uint64_t address) -> uint8_t {
-    if (!test.exception) return 0xFF;
-    uint64_t at = test.exception->flags_address & FlatMemory::kAddressMask;
-    if (address == at) return static_cast<uint8_t>(compared_flags);
-    if (address == ((at + 1) & FlatMemory::kAddressMask)) return static_cast<uint8_t>(compared_flags >> 8);
+    if (!pushed_flags) return 0xFF;
+    if (address == *pushed_flags) return static_cast<uint8_t>(compared_flags);
+    if (address == ((*pushed_flags + 1) & FlatMemory::kAddressMask))
+      return static_cast<uint8_t>(compared_flags >> 8);
     return 0xFF;
   };
   for (const auto& [address, value] : expected_ram) {
@@ -131,11 +157,12 @@ TestOutcome SingleStepRunner::run(const MooTest& test, uint16_t flags_mask, bool
     mismatch |= differs;
     if (!differs && !verbose) continue;
     auto init = initial_ram.find(address);
-    out.diff.push_back("  ram[" + hex(address, 6) + "]  initial " +
-                       (init == initial_ram.end() ? std::string("--") : hex(init->second, 2)) +
-                       "  expected " + hex(value, 2) + "  actual " + hex(actual, 2) +
-                       (mask != 0xFF ? "  (pushed FLAGS, compared bits " + hex(mask, 2) + ")" : "") +
-                       (differs ? "  <--" : ""));
+    out.diff.push_back(
+        "  ram[" + hex(address, 6) + "]  initial " +
+        (init == initial_ram.end() ? std::string("--") : hex(init->second, 2)) + "  expected " +
+        hex(value, 2) + "  actual " + hex(actual, 2) +
+        (mask != 0xFF ? "  (pushed FLAGS, compared bits " + hex(mask, 2) + ")" : "") +
+        (differs ? "  <--" : ""));
   }
   // Memory starts zeroed, so a non-zero byte the test never mentions was written by the
   // CPU where the 286 wrote nothing (or wrote a different address).
@@ -149,7 +176,8 @@ TestOutcome SingleStepRunner::run(const MooTest& test, uint16_t flags_mask, bool
                          ", the 286 did not write here  <--");
   });
   if (stray > kStrayWritesShown)
-    out.diff.push_back("  ... and " + std::to_string(stray - kStrayWritesShown) + " more such bytes");
+    out.diff.push_back("  ... and " + std::to_string(stray - kStrayWritesShown) +
+                       " more such bytes");
 
   out.passed = out.problem.empty() && !mismatch;
   return out;

@@ -20,9 +20,14 @@ struct TestOutcome {
 
 class SingleStepRunner {
  public:
-  // A test is the instruction and a HLT; anything near this many instructions means
-  // the CPU is looping (a fault that re-faults, a jump to itself).
+  // A test is the instruction and a HLT (a REP string instruction may take a few steps,
+  // and a fault one more); anything near this many instructions means the CPU is
+  // running away (a jump to itself, or off into zeroed memory).
   static constexpr uint64_t kInstructionBudget = 100000;
+  // Steps that delivered an exception instead of retiring an instruction. A test takes
+  // at most one interrupt; this many means the CPU is in a fault loop. Kept far below
+  // the instruction budget because each costs a C++ throw.
+  static constexpr uint64_t kFaultBudget = 1000;
 
   // `flags_mask`: the opcode's defined FLAGS bits (metadata.json), all ones if none.
   TestOutcome run(const MooTest& test, uint16_t flags_mask, bool verbose);
