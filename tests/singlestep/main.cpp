@@ -3,6 +3,9 @@
 //
 // Exit status: 0 all run tests passed, 1 some failed, 2 a file or option could not be
 // used (reported on its own line; the other files still run).
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <atomic>
 #include <cctype>
@@ -17,9 +20,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <spdlog/sinks/stdout_color_sinks.h>
-#include <spdlog/spdlog.h>
 
 #include "tests/singlestep/moo_reader.h"
 #include "tests/singlestep/skip_list.h"
@@ -196,7 +196,7 @@ struct Job {
 
 // What running one file produced; merged into the Tally by the main thread, in order.
 struct FileResult {
-  std::string output;  // the file's lines, printed as one block
+  std::string output;               // the file's lines, printed as one block
   std::optional<FileTally> counts;  // absent when the file could not be used
   std::map<const SkipRule*, uint64_t> skips, skips_passing;
   uint64_t errors = 0;

@@ -8,7 +8,9 @@
 // difference it describes, so a test that could reveal a real bug still runs.
 #include "tests/singlestep/skip_list.h"
 
+#include <algorithm>
 #include <array>
+#include <initializer_list>
 
 namespace trapeze {
 
@@ -19,6 +21,10 @@ constexpr std::array<MooReg, 8> kWordRegs = {MooReg::ax, MooReg::cx, MooReg::dx,
                                              MooReg::sp, MooReg::bp, MooReg::si, MooReg::di};
 constexpr uint16_t kDirectionFlag = 0x0400;
 
+bool one_of(uint16_t value, std::initializer_list<uint16_t> list) {
+  return std::find(list.begin(), list.end(), value) != list.end();
+}
+
 // ---- Predicates ----
 
 // The forms LOCK may prefix on a 386 and later (Intel SDM, "LOCK--Assert LOCK# Signal
@@ -28,21 +34,22 @@ bool lockable_on_a_386(const MooTest& test) {
   const uint16_t op = opcode(test);
   const unsigned reg = modrm_reg(test);
   bool form = false;
-  if (op < 0x38 && (op & 7) <= 1) {
+  if (op < 0x38 && (op & 7) <= 1)
     form = true;  // ADD OR ADC SBB AND SUB XOR Eb/Ev,Gb/Gv (00 01 08 09 ... 30 31)
-  } else {
-    switch (op) {
-      case 0x80: case 0x81: case 0x82: case 0x83: form = reg != 7; break;  // not CMP
-      case 0x86: case 0x87: form = true; break;                            // XCHG
-      case 0xF6: case 0xF7: form = reg == 2 || reg == 3; break;            // NOT NEG
-      case 0xFE: case 0xFF: form = reg <= 1; break;                        // INC DEC
-      case 0x0FAB: case 0x0FB3: case 0x0FBB: form = true; break;           // BTS BTR BTC
-      case 0x0FBA: form = reg >= 5; break;  // BTS BTR BTC imm8 (/4 is BT: not lockable)
-      case 0x0FB0: case 0x0FB1: case 0x0FC0: case 0x0FC1: form = true; break;  // CMPXCHG XADD
-      case 0x0FC7: form = reg == 1; break;                                       // CMPXCHG8B
-      default: break;
-    }
-  }
+  else if (one_of(op, {0x80, 0x81, 0x82, 0x83}))
+    form = reg != 7;  // group 1 except CMP
+  else if (one_of(op, {0x86, 0x87}))
+    form = true;  // XCHG
+  else if (one_of(op, {0xF6, 0xF7}))
+    form = reg == 2 || reg == 3;  // NOT NEG
+  else if (one_of(op, {0xFE, 0xFF}))
+    form = reg <= 1;  // INC DEC
+  else if (one_of(op, {0x0FAB, 0x0FB3, 0x0FBB, 0x0FB0, 0x0FB1, 0x0FC0, 0x0FC1}))
+    form = true;  // BTS BTR BTC, CMPXCHG, XADD
+  else if (op == 0x0FBA)
+    form = reg >= 5;  // BTS BTR BTC imm8 (/4 is BT, which only reads: not lockable)
+  else if (op == 0x0FC7)
+    form = reg == 1;  // CMPXCHG8B
   return form && modrm_mod(test) != 3;
 }
 
@@ -180,13 +187,13 @@ std::optional<MooReg> last_segment_prefix(const MooTest& test, bool& fs_or_gs) {
   std::optional<MooReg> seg;
   fs_or_gs = false;
   for (size_t i = 0, n = prefix_count(test); i < n; ++i) {
-    switch (test.bytes[i]) {
-      case 0x26: seg = MooReg::es; fs_or_gs = false; break;
-      case 0x2E: seg = MooReg::cs; fs_or_gs = false; break;
-      case 0x36: seg = MooReg::ss; fs_or_gs = false; break;
-      case 0x3E: seg = MooReg::ds; fs_or_gs = false; break;
-      case 0x64: case 0x65: seg.reset(); fs_or_gs = true; break;
-      default: break;
+    const uint8_t p = test.bytes[i];
+    if (p == 0x64 || p == 0x65) {
+      seg.reset();
+      fs_or_gs = true;
+    } else if (p == 0x26 || p == 0x2E || p == 0x36 || p == 0x3E) {
+      seg = p == 0x26 ? MooReg::es : p == 0x2E ? MooReg::cs : p == 0x36 ? MooReg::ss : MooReg::ds;
+      fs_or_gs = false;
     }
   }
   return seg;
@@ -196,23 +203,15 @@ std::optional<MooReg> last_segment_prefix(const MooTest& test, bool& fs_or_gs) {
 // access), ESC (D8-DF) and forms not modelled.
 unsigned memory_operand_size(uint16_t op, unsigned reg) {
   if (op < 0x40 && (op & 7) < 4) return (op & 1) ? 2 : 1;  // ALU Eb,Gb / Ev,Gv / Gb,Eb / Gv,Ev
-  switch (op) {
-    case 0x80: case 0x82: case 0x84: case 0x86: case 0x88: case 0x8A:
-    case 0xC0: case 0xC6: case 0xD0: case 0xD2: case 0xF6: case 0xFE:
-      return 1;
-    case 0x63: case 0x69: case 0x6B: case 0x81: case 0x83: case 0x85: case 0x87:
-    case 0x89: case 0x8B: case 0x8C: case 0x8E: case 0x8F: case 0xC1: case 0xC7:
-    case 0xD1: case 0xD3: case 0xF7: case 0x0F00: case 0x0F02: case 0x0F03:
-      return 2;
-    case 0x62: case 0xC4: case 0xC5:  // BOUND m16&16, LES/LDS m16:16
-      return 4;
-    case 0xFF:  // CALL/JMP far m16:16; /7 is undefined
-      return reg == 3 || reg == 5 ? 4 : reg == 7 ? 0 : 2;
-    case 0x0F01:  // SGDT SIDT LGDT LIDT m16&32; SMSW LMSW m16
-      return reg <= 3 ? 6 : (reg == 4 || reg == 6) ? 2 : 0;
-    default:
-      return 0;
-  }
+  if (one_of(op, {0x80, 0x82, 0x84, 0x86, 0x88, 0x8A, 0xC0, 0xC6, 0xD0, 0xD2, 0xF6, 0xFE}))
+    return 1;
+  if (one_of(op, {0x63, 0x69, 0x6B, 0x81, 0x83, 0x85, 0x87, 0x89,   0x8B,   0x8C,
+                  0x8E, 0x8F, 0xC1, 0xC7, 0xD1, 0xD3, 0xF7, 0x0F00, 0x0F02, 0x0F03}))
+    return 2;
+  if (one_of(op, {0x62, 0xC4, 0xC5})) return 4;  // BOUND m16&16, LES/LDS m16:16
+  if (op == 0xFF) return reg == 3 || reg == 5 ? 4 : reg == 7 ? 0 : 2;      // CALL/JMP far m16:16
+  if (op == 0x0F01) return reg <= 3 ? 6 : (reg == 4 || reg == 6) ? 2 : 0;  // S/LGDT S/LIDT, S/LMSW
+  return 0;
 }
 
 }  // namespace
@@ -271,9 +270,8 @@ bool has_modrm(uint16_t op) {
   if (op < 0x40) return (op & 7) < 4;
   if (op < 0x100) {
     return op == 0x62 || op == 0x63 || op == 0x69 || op == 0x6B || (op >= 0x80 && op <= 0x8F) ||
-           op == 0xC0 || op == 0xC1 || (op >= 0xC4 && op <= 0xC7) ||
-           (op >= 0xD0 && op <= 0xD3) || (op >= 0xD8 && op <= 0xDF) || op == 0xF6 ||
-           op == 0xF7 || op == 0xFE || op == 0xFF;
+           op == 0xC0 || op == 0xC1 || (op >= 0xC4 && op <= 0xC7) || (op >= 0xD0 && op <= 0xD3) ||
+           (op >= 0xD8 && op <= 0xDF) || op == 0xF6 || op == 0xF7 || op == 0xFE || op == 0xFF;
   }
   const uint8_t b = op & 0xFF;  // 0F xx
   return b <= 0x03 || (b >= 0x20 && b <= 0x26) || (b >= 0x90 && b <= 0x9F) || b == 0xA3 ||
@@ -321,14 +319,33 @@ std::optional<MemoryOperand> memory_operand(const MooTest& test) {
     offset = word_at(at + 1);  // disp16 alone
   } else {
     switch (rm) {
-      case 0: offset = r(MooReg::bx) + r(MooReg::si); break;
-      case 1: offset = r(MooReg::bx) + r(MooReg::di); break;
-      case 2: offset = r(MooReg::bp) + r(MooReg::si); bp_based = true; break;
-      case 3: offset = r(MooReg::bp) + r(MooReg::di); bp_based = true; break;
-      case 4: offset = r(MooReg::si); break;
-      case 5: offset = r(MooReg::di); break;
-      case 6: offset = r(MooReg::bp); bp_based = true; break;
-      case 7: offset = r(MooReg::bx); break;
+      case 0:
+        offset = r(MooReg::bx) + r(MooReg::si);
+        break;
+      case 1:
+        offset = r(MooReg::bx) + r(MooReg::di);
+        break;
+      case 2:
+        offset = r(MooReg::bp) + r(MooReg::si);
+        bp_based = true;
+        break;
+      case 3:
+        offset = r(MooReg::bp) + r(MooReg::di);
+        bp_based = true;
+        break;
+      case 4:
+        offset = r(MooReg::si);
+        break;
+      case 5:
+        offset = r(MooReg::di);
+        break;
+      case 6:
+        offset = r(MooReg::bp);
+        bp_based = true;
+        break;
+      case 7:
+        offset = r(MooReg::bx);
+        break;
     }
     if (mod == 1) offset += uint16_t(int8_t(byte_at(test, at + 1)));
     if (mod == 2) offset += word_at(at + 1);
@@ -352,39 +369,35 @@ bool stack_word_at_ffff(const MooTest& test) {
   const uint16_t bp = initial_reg(test, MooReg::bp);
   const uint16_t op = opcode(test);
   unsigned pushes = 0, pops = 0;
-  switch (op) {
-    case 0x06: case 0x0E: case 0x16: case 0x1E:  // PUSH ES/CS/SS/DS
-    case 0x68: case 0x6A: case 0x9C: case 0xE8:  // PUSH imm, PUSHF, CALL rel
-    case 0x0FA0: case 0x0FA8:                    // PUSH FS/GS
-      pushes = 1;
-      break;
-    case 0x9A: pushes = 2; break;                        // CALL far: CS, IP
-    case 0xCC: case 0xCD: case 0xCE: pushes = 3; break;  // INT3/INT/INTO: FLAGS, CS, IP
-    case 0x60: pushes = 8; break;                        // PUSHA
-    case 0x07: case 0x17: case 0x1F: case 0x8F: case 0x9D:  // POP ES/SS/DS/Ev, POPF
-    case 0xC2: case 0xC3: case 0x0FA1: case 0x0FA9:         // RET, POP FS/GS
-      pops = 1;
-      break;
-    case 0xCA: case 0xCB: pops = 2; break;  // RETF: IP, CS
-    case 0xCF: pops = 3; break;             // IRET: IP, CS, FLAGS
-    case 0x61: pops = 8; break;             // POPA
-    case 0xFF: {
-      const unsigned reg = modrm_reg(test);
-      pushes = (reg == 2 || reg == 6) ? 1 : reg == 3 ? 2 : 0;  // CALL near/far, PUSH
-      break;
-    }
-    case 0xC9: return bp == 0xFFFF;  // LEAVE: SP = BP, then POP BP
-    case 0xC8: {                     // ENTER imm16, imm8: push BP, copy level-1 frame
-      const unsigned level = byte_at(test, after_opcode(test) + 2) & 31;  // pointers, push
-      for (unsigned k = 1; k < level; ++k)                                // the new frame
-        if (uint16_t(bp - 2 * k) == 0xFFFF) return true;
-      pushes = 1 + level;
-      break;
-    }
-    default:
-      if (op >= 0x50 && op <= 0x57) pushes = 1;
-      if (op >= 0x58 && op <= 0x5F) pops = 1;
-      break;
+  if (one_of(op, {0x06, 0x0E, 0x16, 0x1E, 0x68, 0x6A, 0x9C, 0xE8, 0x0FA0, 0x0FA8}) ||
+      (op >= 0x50 && op <= 0x57)) {
+    pushes = 1;  // PUSH sreg/imm/reg, PUSHF, CALL rel16
+  } else if (op == 0x9A) {
+    pushes = 2;  // CALL far: CS, IP
+  } else if (one_of(op, {0xCC, 0xCD, 0xCE})) {
+    pushes = 3;  // INT3, INT n, INTO: FLAGS, CS, IP
+  } else if (op == 0x60) {
+    pushes = 8;  // PUSHA
+  } else if (one_of(op, {0x07, 0x17, 0x1F, 0x8F, 0x9D, 0xC2, 0xC3, 0x0FA1, 0x0FA9}) ||
+             (op >= 0x58 && op <= 0x5F)) {
+    pops = 1;  // POP sreg/Ev/reg, POPF, RET near
+  } else if (op == 0xCA || op == 0xCB) {
+    pops = 2;  // RETF: IP, CS
+  } else if (op == 0xCF) {
+    pops = 3;  // IRET: IP, CS, FLAGS
+  } else if (op == 0x61) {
+    pops = 8;  // POPA
+  } else if (op == 0xFF) {
+    const unsigned reg = modrm_reg(test);  // CALL near (/2), CALL far (/3), PUSH (/6)
+    pushes = (reg == 2 || reg == 6) ? 1 : reg == 3 ? 2 : 0;
+  } else if (op == 0xC9) {
+    return bp == 0xFFFF;  // LEAVE: SP = BP, then POP BP
+  } else if (op == 0xC8) {
+    // ENTER imm16, imm8: push BP, copy level-1 frame pointers from [BP-2k], push the frame.
+    const unsigned level = byte_at(test, after_opcode(test) + 2) & 31;
+    for (unsigned k = 1; k < level; ++k)
+      if (uint16_t(bp - 2 * k) == 0xFFFF) return true;
+    pushes = 1 + level;
   }
   for (unsigned k = 1; k <= pushes; ++k)
     if (uint16_t(sp - 2 * k) == 0xFFFF) return true;

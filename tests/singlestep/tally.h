@@ -23,8 +23,7 @@ class Tally {
   // One file's results, added in report order. `counts` is absent when the file could
   // not be used; skip maps are keyed by rule (nullptr: revoked); `skips_passing` counts
   // skipped tests that passed when run anyway (--run-skipped).
-  void add(const std::optional<FileTally>& counts,
-           const std::map<const SkipRule*, uint64_t>& skips,
+  void add(const std::optional<FileTally>& counts, const std::map<const SkipRule*, uint64_t>& skips,
            const std::map<const SkipRule*, uint64_t>& skips_passing, uint64_t errors);
 
   uint64_t passed() const;
