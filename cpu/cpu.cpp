@@ -56,6 +56,9 @@ void Cpu::reset() {
   tr = Segment{0, 0, 0xFFFF, 0x8B};
   msr = Msrs{};
   cpl_ = 0;
+  exec_breakpoints_ = data_breakpoints_ = 0;
+  memory_watch_ = alignment_check_ = false;
+  pending_dr6_ = 0;
   for (unsigned s = 0; s < kSegCount; ++s) refresh_segment_access(s);
   update_paging();
   halted_ = shutdown_ = stop_requested_ = inhibit_ = ext_ = false;
@@ -102,28 +105,47 @@ void Cpu::step() {
 void Cpu::execute_one() {
   insn_rip_ = rip;
   insn_rsp_ = gpr[kRsp];
-  const bool single_step = flags.get(flag::TF);
+  const uint32_t control = flags.control_bits();
+  const bool single_step = control & flag::TF;
+  // Alignment checking depends on CPL, CR0.AM and EFLAGS.AC, which change in many places.
+  if (((cr0 & cr0::AM) && cpl_ == 3 && (control & flag::AC)) != alignment_check_) update_memory_watch();
   try {
+    if (exec_breakpoints_ && !(control & flag::RF)) check_execute_breakpoints();
     Insn insn;
     fetch_and_decode(insn);
     uint64_t next = rip + insn.length;
     rip = code32() ? next & 0xFFFFFFFF : next & 0xFFFF;
+    pending_dr6_ = 0;
     insn.handler(*this, insn);
     ++retired_;
+    if (control & flag::RF) flags.set(flag::RF, false);  // RF lasts one instruction
   } catch (const CpuException& e) {
     rip = insn_rip_;
     gpr[kRsp] = insn_rsp_;
+    pending_dr6_ = 0;
     deliver_exception(e);
     return;
   }
-  if (single_step && !inhibit_) {
-    // Trap after the instruction: #DB with DR6.BS.
-    dr[6] |= 1u << 14;
-    CpuException db{vec::kDebug, false, 0};
+  // Traps after the instruction: data breakpoints and single-step, one #DB for both.
+  uint32_t dr6_bits = pending_dr6_;
+  if (single_step && !inhibit_) dr6_bits |= 1u << 14;
+  if (dr6_bits) {
+    dr[6] = (dr[6] & ~uint64_t{0xF}) | dr6_bits;
+    pending_dr6_ = 0;
     insn_rip_ = rip;
     insn_rsp_ = gpr[kRsp];
-    deliver_exception(db);
+    deliver_exception(CpuException{vec::kDebug, false, 0});
   }
+}
+
+void Cpu::check_execute_breakpoints() {
+  const uint64_t linear = (seg[kCs].base + rip) & 0xFFFFFFFF;
+  uint32_t hits = 0;
+  for (unsigned b = 0; b < 4; ++b)
+    if ((exec_breakpoints_ & (1u << b)) && (dr[b] & 0xFFFFFFFF) == linear) hits |= 1u << b;
+  if (hits == 0) return;
+  dr[6] = (dr[6] & ~uint64_t{0xF}) | hits;
+  raise(vec::kDebug);  // a fault: the instruction has not run; the handler sets RF
 }
 
 void Cpu::fetch_and_decode(Insn& insn) {

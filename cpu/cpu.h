@@ -169,6 +169,8 @@ class Cpu {
   // Makes the next instruction boundary skip interrupt checks (MOV SS, POP SS, STI).
   void inhibit_interrupts() { inhibit_ = true; }
 
+  // Debug registers (MOV DRn): DR7 enables breakpoints.
+  void write_dr(unsigned n, uint64_t value);
   // Control registers with their side effects (mode changes, TLB flushes).
   void write_cr0(uint64_t value);
   void write_cr3(uint64_t value);
@@ -193,6 +195,7 @@ class Cpu {
 
  private:
   void execute_one();
+  void check_execute_breakpoints();
   void deliver_exception(const CpuException& e);
   void fetch_and_decode(Insn& insn);
   void update_paging();
@@ -206,10 +209,19 @@ class Cpu {
 
   // What a segment register's cache allows, recomputed whenever it is loaded, so the
   // common access needs one test: kAccessRead/kAccessWrite without kAccessSlow.
-  static constexpr uint8_t kAccessRead = 1, kAccessWrite = 2, kAccessSlow = 4;
+  static constexpr uint8_t kAccessRead = 1, kAccessWrite = 2, kAccessSlow = 4, kAccessExpandDown = 8;
   void refresh_segment_access(unsigned s);
   void check_access_slow(unsigned s, uint64_t offset, unsigned size, uint8_t need);
   std::array<uint8_t, kSegCount> seg_access_{};
+  // Debug breakpoints and alignment checking watch every data access: while either is
+  // active, all accesses take the slow path.
+  void update_memory_watch();
+  void check_data_breakpoints(uint64_t linear, unsigned size, bool write);
+  bool memory_watch_ = false;
+  bool alignment_check_ = false;
+  uint8_t exec_breakpoints_ = 0;  // DR7-enabled breakpoints of type "execute"
+  uint8_t data_breakpoints_ = 0;  // ... of type "write" or "read/write"
+  uint32_t pending_dr6_ = 0;      // data breakpoint hits of the current instruction
 
   PhysicalMemory& memory_;
   PortIo& io_;

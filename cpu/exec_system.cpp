@@ -138,11 +138,7 @@ void mov_from_dr(Cpu& c, const Insn& i) {
 }
 void mov_to_dr(Cpu& c, const Insn& i) {
   require_cpl0(c);
-  const unsigned n = debug_register(c, i.reg);
-  uint64_t v = c.reg<uint32_t>(i.rm);
-  if (n == 6) v = (v & 0xE00F) | 0xFFFF0FF0;  // fixed bits read as 1
-  if (n == 7) v = (v & 0xFFFF2FFF) | 0x400;
-  c.dr[n] = v;
+  c.write_dr(debug_register(c, i.reg), c.reg<uint32_t>(i.rm));
 }
 
 // The identity trapeze reports: a P6-class part (family 6, model 3, stepping 3) with

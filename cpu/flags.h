@@ -30,6 +30,9 @@ class Flags {
     if (of()) f |= flag::OF;
     return f;
   }
+  // The non-arithmetic bits (IF, DF, TF, IOPL, NT, RF, VM, AC, ...), without materializing
+  // the lazily kept arithmetic flags.
+  uint32_t control_bits() const { return bits_ & ~flag::kArith; }
   // Replaces every bit; the caller has already applied the instruction's write mask.
   void write(uint32_t value) {
     bits_ = value | flag::kReserved1;

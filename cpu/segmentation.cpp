@@ -21,7 +21,8 @@ void Cpu::refresh_segment_access(unsigned s) {
       if (sg.rights & rights::kReadWrite) a |= kAccessWrite;
     }
   }
-  if (expand_down) a |= kAccessSlow;
+  if (expand_down) a |= kAccessSlow | kAccessExpandDown;
+  if (memory_watch_) a |= kAccessSlow;
   seg_access_[s] = a;
 }
 
@@ -30,13 +31,17 @@ void Cpu::segment_fault(unsigned s) { raise(s == kSs ? vec::kStack : vec::kGener
 void Cpu::check_access_slow(unsigned s, uint64_t offset, unsigned size, uint8_t need) {
   const Segment& sg = seg[s];
   if (!(seg_access_[s] & need)) segment_fault(s);
-  if (seg_access_[s] & kAccessSlow) {
+  if (seg_access_[s] & kAccessExpandDown) {
     // Expand-down: the valid offsets are limit+1 up to 64 KiB or 4 GiB - 1.
     const uint64_t upper = (sg.rights & rights::kBig) ? 0xFFFFFFFF : 0xFFFF;
     if (offset <= sg.limit || offset > upper || size - 1 > upper - offset) segment_fault(s);
-    return;
+  } else if (offset > sg.limit || size - 1 > sg.limit - offset) {
+    segment_fault(s);
   }
-  if (offset > sg.limit || size - 1 > sg.limit - offset) segment_fault(s);
+  if (!memory_watch_) return;
+  const uint64_t linear = (sg.base + offset) & 0xFFFFFFFF;
+  if (alignment_check_ && (linear & (size - 1)) != 0) raise(vec::kAlignment, 0);
+  if (data_breakpoints_) check_data_breakpoints(linear, size, need == kAccessWrite);
 }
 
 void Cpu::check_write(unsigned s, uint64_t offset, unsigned size) {

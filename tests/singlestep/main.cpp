@@ -245,7 +245,8 @@ class Session {
       }
     };
     std::vector<std::thread> threads;
-    for (unsigned t = 0; t < options_.jobs; ++t) threads.emplace_back(work);
+    const size_t thread_count = std::min<size_t>(options_.jobs, jobs.size());
+    for (size_t t = 0; t < thread_count; ++t) threads.emplace_back(work);
     for (size_t i = 0; i < jobs.size(); ++i) {
       FileResult result;
       {

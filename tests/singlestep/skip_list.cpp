@@ -65,7 +65,7 @@ bool too_long_for_a_286(const MooTest& test) {
 
 bool moves_fs_or_gs(const MooTest& test) {
   const unsigned reg = modrm_reg(test);
-  return reg == 4 || reg == 5;
+  return (reg == 4 || reg == 5) && took_interrupt(test, 6);
 }
 
 // MOVSW CMPSW STOSW LODSW SCASW INSW OUTSW that faulted on a word at offset FFFFh, in the
@@ -101,7 +101,8 @@ bool stack_segment_overrun(const MooTest& test) {
   return mem && mem->segment == MooReg::ss && word_at_ffff(mem->offset, mem->size);
 }
 
-bool aam_zero(const MooTest& test) { return modrm_byte(test) == 0; }  // D4 ib: ib = 0
+// D4 ib with ib = 0 (the byte after the opcode), which raised #DE.
+bool aam_zero(const MooTest& test) { return modrm_byte(test) == 0 && took_interrupt(test, 0); }
 
 // IDIV (F6 /7, F7 /7) whose true quotient, from the initial dividend and divisor, does
 // not fit the destination (or whose divisor is 0), and yet the 286 raised no exception.
@@ -205,12 +206,14 @@ unsigned memory_operand_size(uint16_t op, unsigned reg) {
   if (op < 0x40 && (op & 7) < 4) return (op & 1) ? 2 : 1;  // ALU Eb,Gb / Ev,Gv / Gb,Eb / Gv,Ev
   if (one_of(op, {0x80, 0x82, 0x84, 0x86, 0x88, 0x8A, 0xC0, 0xC6, 0xD0, 0xD2, 0xF6, 0xFE}))
     return 1;
-  if (one_of(op, {0x63, 0x69, 0x6B, 0x81, 0x83, 0x85, 0x87, 0x89,   0x8B,   0x8C,
-                  0x8E, 0x8F, 0xC1, 0xC7, 0xD1, 0xD3, 0xF7, 0x0F00, 0x0F02, 0x0F03}))
+  if (one_of(op, {0x63, 0x69, 0x6B, 0x81, 0x83, 0x85, 0x87, 0x89, 0x8B, 0x8C, 0x8E, 0x8F}) ||
+      one_of(op, {0xC1, 0xC7, 0xD1, 0xD3, 0xF7, 0x0F00, 0x0F02, 0x0F03}))
     return 2;
-  if (one_of(op, {0x62, 0xC4, 0xC5})) return 4;  // BOUND m16&16, LES/LDS m16:16
-  if (op == 0xFF) return reg == 3 || reg == 5 ? 4 : reg == 7 ? 0 : 2;      // CALL/JMP far m16:16
-  if (op == 0x0F01) return reg <= 3 ? 6 : (reg == 4 || reg == 6) ? 2 : 0;  // S/LGDT S/LIDT, S/LMSW
+  // BOUND m16&16, LES/LDS m16:16; CALL/JMP far m16:16 (FF /7 is undefined).
+  if (one_of(op, {0x62, 0xC4, 0xC5})) return 4;
+  if (op == 0xFF) return reg == 3 || reg == 5 ? 4 : reg == 7 ? 0 : 2;
+  // SGDT SIDT LGDT LIDT m16&32; SMSW LMSW m16 (/5 and /7 are not 286 instructions).
+  if (op == 0x0F01) return reg <= 3 ? 6 : (reg == 4 || reg == 6) ? 2 : 0;
   return 0;
 }
 
@@ -318,35 +321,11 @@ std::optional<MemoryOperand> memory_operand(const MooTest& test) {
   if (mod == 0 && rm == 6) {
     offset = word_at(at + 1);  // disp16 alone
   } else {
-    switch (rm) {
-      case 0:
-        offset = r(MooReg::bx) + r(MooReg::si);
-        break;
-      case 1:
-        offset = r(MooReg::bx) + r(MooReg::di);
-        break;
-      case 2:
-        offset = r(MooReg::bp) + r(MooReg::si);
-        bp_based = true;
-        break;
-      case 3:
-        offset = r(MooReg::bp) + r(MooReg::di);
-        bp_based = true;
-        break;
-      case 4:
-        offset = r(MooReg::si);
-        break;
-      case 5:
-        offset = r(MooReg::di);
-        break;
-      case 6:
-        offset = r(MooReg::bp);
-        bp_based = true;
-        break;
-      case 7:
-        offset = r(MooReg::bx);
-        break;
-    }
+    const uint16_t bx = r(MooReg::bx), bp = r(MooReg::bp), si = r(MooReg::si), di = r(MooReg::di);
+    const uint16_t base[8] = {
+        uint16_t(bx + si), uint16_t(bx + di), uint16_t(bp + si), uint16_t(bp + di), si, di, bp, bx};
+    offset = base[rm];
+    bp_based = rm == 2 || rm == 3 || rm == 6;
     if (mod == 1) offset += uint16_t(int8_t(byte_at(test, at + 1)));
     if (mod == 2) offset += word_at(at + 1);
   }

@@ -104,7 +104,7 @@ test_main:
         RUN_RING3 r3_call_conf
         CHECK_RETURNED "CPL3 direct far CALL to DPL0 conforming code is allowed"
         CHECK_EQ [REC3 + 32], SEL_CONF0 | 3, "conforming code runs with CPL3 (CS RPL = 3)"
-        CHECK_EQ [REC3 + 36], USER_STACK_TOP - 8, "no stack switch into conforming code"
+        CHECK_EQ [REC3 + 36], USER_STACK_TOP - 16, "no stack switch into conforming code (ESP = caller ESP - CS - EIP)"
         RUN_RING3 r3_retf_up
         CHECK_EXC 13, CODE_SEL, r3_retf_up.insn, "CPL3 RETF to a CPL0 CS -> #GP(sel)"
 
