@@ -68,11 +68,15 @@ struct Tables {
   std::vector<OpcodeRow> rows;
   std::vector<RowInfo> info;
   std::array<bool, 0x200> has_modrm{};
-  std::array<std::array<std::array<uint16_t, 8>, 2>, 0x200> slot{};  // [opcode][reg form][reg]
+  // [opcode][ModRM.reg][ModRM.rm] for register forms (rm is ignored by most rows), and
+  // [opcode][ModRM.reg] for memory forms and opcodes without ModRM.
+  std::array<std::array<std::array<uint16_t, 8>, 8>, 0x200> slot_reg{};
+  std::array<std::array<uint16_t, 8>, 0x200> slot_mem{};
 
   Tables() {
-    for (auto& by_form : slot)
-      for (auto& by_reg : by_form) by_reg.fill(kNoRow);
+    for (auto& by_reg : slot_reg)
+      for (auto& by_rm : by_reg) by_rm.fill(kNoRow);
+    for (auto& by_reg : slot_mem) by_reg.fill(kNoRow);
     std::span<const OpcodeRow> all = opcode_rows();
     rows.assign(all.begin(), all.end());
     std::array<bool, 0x200> seen{};
@@ -84,16 +88,19 @@ struct Tables {
         throw std::logic_error(std::string("opcode table: inconsistent ModRM use: ") + row.mnemonic);
       seen[row.opcode] = true;
       has_modrm[row.opcode] = ri.modrm;
-      for (int form = 0; form < 2; ++form) {  // 0 = memory, 1 = register
-        if (ri.mem_only && form == 1 && !ri.force_reg) continue;
-        if (ri.reg_only && form == 0) continue;
-        for (int reg = 0; reg < 8; ++reg) {
-          if (row.reg >= 0 && row.reg != reg) continue;
-          uint16_t& s = slot[row.opcode][form][reg];
-          if (s != kNoRow)
-            throw std::logic_error(std::string("opcode table: duplicate row for ") + row.mnemonic);
-          s = static_cast<uint16_t>(n);
-        }
+      auto claim = [&](uint16_t& s) {
+        if (s != kNoRow)
+          throw std::logic_error(std::string("opcode table: duplicate row for ") + row.mnemonic);
+        s = static_cast<uint16_t>(n);
+      };
+      for (int reg = 0; reg < 8; ++reg) {
+        if (row.reg >= 0 && row.reg != reg) continue;
+        const bool mem_form = !ri.reg_only && row.rm < 0;
+        const bool reg_form = !ri.mem_only || ri.force_reg;
+        if (mem_form) claim(slot_mem[row.opcode][reg]);
+        if (reg_form)
+          for (int rm = 0; rm < 8; ++rm)
+            if (row.rm < 0 || row.rm == rm) claim(slot_reg[row.opcode][reg][rm]);
       }
     }
   }
@@ -258,7 +265,8 @@ DecodeStatus decode(const uint8_t* bytes, size_t available, unsigned code_size, 
   } else {
     insn.reg = b & 7;  // the register encoded in the opcode (PUSH r, MOV r,imm, ...)
   }
-  const uint16_t row_index = t.slot[opcode][reg_form ? 1 : 0][reg_field];
+  const uint16_t row_index = reg_form ? t.slot_reg[opcode][reg_field][insn.modrm & 7]
+                                      : t.slot_mem[opcode][reg_field];
   if (row_index == Tables::kNoRow) {
     // Still consume the ModRM memory bytes so callers learn a length where one exists.
     if (insn.has_modrm && !reg_form) decode_memory(in, insn);

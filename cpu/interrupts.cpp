@@ -79,6 +79,9 @@ void Cpu::interrupt_protected(uint8_t vector, bool software, const CpuException*
   if (offset > target.limit()) raise(vec::kGeneral, ext);
 
   const uint32_t old_flags = flags.read();
+  // Faults push RF set, so the IRET back does not re-trigger an instruction breakpoint on
+  // the restarted instruction; #DB handlers set RF themselves (SDM vol. 3, 17.3.1.1).
+  const uint32_t pushed_flags = old_flags | (exception && exception->vector != vec::kDebug ? flag::RF : 0);
   const bool from_v86 = v86_mode();
   const bool inner = !target.conforming() && target.dpl() < cpl_;
   if (from_v86 && (!inner || target.dpl() != 0)) raise(vec::kGeneral, selector_error(target_selector));
@@ -95,7 +98,7 @@ void Cpu::interrupt_protected(uint8_t vector, bool software, const CpuException*
     }
     frame.push(seg[kSs].selector, size);
     frame.push(static_cast<uint32_t>(gpr[kRsp]), size);
-    frame.push(old_flags, size);
+    frame.push(pushed_flags, size);
     frame.push(seg[kCs].selector, size);
     frame.push(static_cast<uint32_t>(rip), size);
     if (has_error) frame.push(error_code, size);
@@ -115,7 +118,7 @@ void Cpu::interrupt_protected(uint8_t vector, bool software, const CpuException*
   }
   // Same privilege level: the frame goes on the current stack.
   if (size == 4) {
-    push<uint32_t>(old_flags);
+    push<uint32_t>(pushed_flags);
     push<uint32_t>(seg[kCs].selector);
     push<uint32_t>(static_cast<uint32_t>(rip));
     if (has_error) push<uint32_t>(error_code);

@@ -43,6 +43,9 @@ struct OpcodeRow {
   const char* operands;
   HandlerPicker pick;
   uint32_t attributes = 0;
+  // Register forms only: required ModRM.rm value, or -1 for any (x87 D9 E0 FCHS, ...).
+  // A row with an rm value never matches a memory operand.
+  int8_t rm = -1;
 };
 
 // Every row, from every instruction family.

@@ -54,11 +54,19 @@ class FlatMemory final : public PhysicalMemory {
 
   // Calls f(address, value) for every non-zero byte: with memory zeroed before a test,
   // those are the bytes the test loaded or the CPU wrote.
+  // Scans eight bytes at a time: the pages are mostly zero, and this runs once per test.
   template <typename F>
   void for_each_nonzero(F&& f) const {
-    for (size_t n : dirty_)
-      for (uint64_t i = 0; i < kPageSize; ++i)
-        if (uint8_t v = pages_[n][i]; v != 0) f(n * kPageSize + i, v);
+    for (size_t n : dirty_) {
+      const uint8_t* page = pages_[n].get();
+      for (uint64_t i = 0; i < kPageSize; i += 8) {
+        uint64_t word;
+        std::memcpy(&word, page + i, sizeof word);
+        if (word == 0) continue;
+        for (uint64_t j = i; j < i + 8; ++j)
+          if (page[j] != 0) f(n * kPageSize + j, page[j]);
+      }
+    }
   }
 
  private:
