@@ -11,9 +11,9 @@ namespace trapeze {
 uint32_t BootDataArea::reserve(uint64_t size_bytes, uint32_t align, std::string_view what) {
   const uint64_t at = (uint64_t{next_} + align - 1) & ~uint64_t{align - 1};
   if (at + size_bytes > end_)
-    throw ConfigError(fmt::format(
-        "the {} ({} bytes) does not fit in the {} bytes of boot data at {:#x}", what, size_bytes,
-        end_ - base_, base_));
+    throw ConfigError(
+        fmt::format("the {} ({} bytes) does not fit in the {} bytes of boot data at {:#x}", what,
+                    size_bytes, end_ - base_, base_));
   next_ = static_cast<uint32_t>(at + size_bytes);
   return static_cast<uint32_t>(at);
 }

@@ -45,11 +45,11 @@ void enter_flat_protected_mode(Cpu& cpu, AddressMap& memory, uint32_t gdt_addres
   // Caches enabled (CD and NW clear), as firmware leaves them; PE before the segment
   // caches, so loading CS takes CPL from its selector.
   cpu.write_cr0(cr0::PE | cr0::ET);
-  cpu.set_segment_cache(kCs, Segment{static_cast<uint16_t>(selectors.code & ~7u), 0, kFlatLimit,
-                                     kFlatCodeRights});
+  cpu.set_segment_cache(
+      kCs, Segment{static_cast<uint16_t>(selectors.code & ~7u), 0, kFlatLimit, kFlatCodeRights});
   for (unsigned s : {kEs, kSs, kDs, kFs, kGs})
-    cpu.set_segment_cache(s, Segment{static_cast<uint16_t>(selectors.data & ~7u), 0, kFlatLimit,
-                                     kFlatDataRights});
+    cpu.set_segment_cache(
+        s, Segment{static_cast<uint16_t>(selectors.data & ~7u), 0, kFlatLimit, kFlatDataRights});
   cpu.flags.write(flag::kReserved1);
   cpu.mmu().set_a20(true);
 }

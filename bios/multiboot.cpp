@@ -27,8 +27,7 @@ constexpr uint64_t kModuleAlign = 4096;  // header flag 0 asks for it; GRUB alwa
 // the boot data. Every write the file asks for is checked here before it happens.
 class Placement {
  public:
-  Placement(uint64_t ram_bytes, std::string path)
-      : ram_bytes_(ram_bytes), path_(std::move(path)) {
+  Placement(uint64_t ram_bytes, std::string path) : ram_bytes_(ram_bytes), path_(std::move(path)) {
     for (const pc_memory::Range& r : pc_memory::memory_map(ram_bytes))
       if (r.type == pc_memory::RangeType::kUsable) usable_.push_back(r);
   }
@@ -83,7 +82,8 @@ void zero_guest(AddressMap& memory, uint64_t address, uint64_t size_bytes) {
 uint64_t load_kernel(AddressMap& memory, std::span<const uint8_t> image, const KernelImage& kernel,
                      const Placement& placement) {
   uint64_t kernel_end = 0;
-  for (const ImageSegment& s : kernel.segments) placement.check("segment", s.address, s.memory_bytes);
+  for (const ImageSegment& s : kernel.segments)
+    placement.check("segment", s.address, s.memory_bytes);
   for (const ImageSegment& s : kernel.segments) {
     memory.copy_to_guest(s.address, image.subspan(s.file_offset, s.file_bytes));
     zero_guest(memory, s.address + s.file_bytes, s.memory_bytes - s.file_bytes);

@@ -17,9 +17,9 @@ constexpr size_t kBaseBytes = 12;     // magic, flags, checksum
 constexpr size_t kAddressBytes = 32;  // ... header_addr, load_addr, load_end, bss_end, entry
 
 ConfigError cut_off(const std::string& path, size_t offset) {
-  return ConfigError(fmt::format(
-      "'{}': the multiboot header at offset {:#x} is cut off by the end of the file", path,
-      offset));
+  return ConfigError(
+      fmt::format("'{}': the multiboot header at offset {:#x} is cut off by the end of the file",
+                  path, offset));
 }
 
 }  // namespace

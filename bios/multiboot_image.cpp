@@ -19,8 +19,8 @@ KernelImage layout_address_fields(std::span<const uint8_t> image, const Multiboo
     return ConfigError(fmt::format("kernel '{}': multiboot header: {}", path, why));
   };
   if (h.load_addr > h.header_addr)
-    throw fail(fmt::format("load_addr {:#x} is above header_addr {:#x}", h.load_addr,
-                           h.header_addr));
+    throw fail(
+        fmt::format("load_addr {:#x} is above header_addr {:#x}", h.load_addr, h.header_addr));
   const uint64_t lead_bytes = h.header_addr - h.load_addr;
   if (lead_bytes > h.file_offset)
     throw fail(fmt::format("load_addr {:#x} lies before the start of the file", h.load_addr));
@@ -33,8 +33,8 @@ KernelImage layout_address_fields(std::span<const uint8_t> image, const Multiboo
                              h.load_addr));
     load_bytes = h.load_end_addr - h.load_addr;
     if (load_offset + load_bytes > image.size())
-      throw fail(fmt::format("load_end_addr {:#x} lies beyond the end of the file",
-                             h.load_end_addr));
+      throw fail(
+          fmt::format("load_end_addr {:#x} lies beyond the end of the file", h.load_end_addr));
   }
   if (h.load_addr + load_bytes > k4GiB)
     throw fail(fmt::format("the image loaded at {:#x} extends beyond 4 GiB", h.load_addr));

@@ -88,7 +88,7 @@ void Machine::load_firmware() {
 
 void Machine::boot_kernel() {
   if (!config_.bios_path.empty())
-    log_->warn("--kernel boots without firmware: --bios '{}' is not used", config_.bios_path);
+    log_->info("--kernel boots without firmware: --bios '{}' is not used", config_.bios_path);
   map_ram(0);
   boot_multiboot(memory_, cpu_,
                  MultibootOptions{config_.kernel_path, config_.append, config_.initrd_path});

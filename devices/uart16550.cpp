@@ -17,8 +17,8 @@ constexpr size_t kTriggerLevels[4] = {1, 4, 8, 14};  // FCR bits 6-7
 Uart16550::Uart16550(IoBus& bus, Scheduler& scheduler, uint16_t base_port)
     : base_port_(base_port),
       scheduler_(scheduler),
-      timeout_event_type_(scheduler.register_type(
-          fmt::format("uart-{:x}-rx-timeout", base_port), [this](uint64_t) { on_rx_timeout(); })),
+      timeout_event_type_(scheduler.register_type(fmt::format("uart-{:x}-rx-timeout", base_port),
+                                                  [this](uint64_t) { on_rx_timeout(); })),
       log_(log::component("serial")),
       registration_(bus.map(fmt::format("uart-{:x}", base_port), base_port,
                             static_cast<uint16_t>(base_port + kRegisterCount - 1), kIoWidth8,

@@ -50,6 +50,9 @@ class Uart16550 : public IoHandler {
   Uart16550(IoBus& bus, Scheduler& scheduler, uint16_t base_port);
   Uart16550(const Uart16550&) = delete;
   Uart16550& operator=(const Uart16550&) = delete;
+  // The scheduler keeps the event type (types are never unregistered), so a pending
+  // timeout must not outlive the UART it would call.
+  ~Uart16550() override { scheduler_.cancel(timeout_event_); }
 
   // The master-reset pin: every register to its documented reset value, FIFOs and the
   // host input queue emptied. The divisor latch and scratch register keep their values,

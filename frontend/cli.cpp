@@ -56,7 +56,7 @@ constexpr auto kOptions = std::to_array<OptionSpec>({
      [](CliOptions& o, std::string_view v) { return set_file(o.hda_path, v, "hard disk image"); }},
     {"cdrom", 0, "FILE", "CD-ROM image (ISO 9660)",
      [](CliOptions& o, std::string_view v) { return set_file(o.cdrom_path, v, "CD-ROM image"); }},
-    {"kernel", 0, "FILE", "boot a Linux bzImage or a multiboot ELF directly, without firmware",
+    {"kernel", 0, "FILE", "boot a multiboot kernel (ELF or a.out kludge) without firmware",
      [](CliOptions& o, std::string_view v) { return set_file(o.kernel_path, v, "kernel"); }},
     {"initrd", 0, "FILE", "initial RAM disk for --kernel",
      [](CliOptions& o, std::string_view v) { return set_file(o.initrd_path, v, "initrd"); }},
