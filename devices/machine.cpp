@@ -74,6 +74,16 @@ Machine::Machine(MachineConfig config) try
       fmt::format("the host cannot provide {} MiB of guest memory", config.memory_mib));
 }
 
+void Machine::reset() {
+  // A reset reinitialises the processor and the devices; RAM keeps its contents, as on a
+  // PC. A kernel given with --kernel is loaded again, as QEMU's option ROM would.
+  cpu_.reset();
+  com1_.reset();
+  if (!config_.kernel_path.empty())
+    boot_multiboot(memory_, cpu_,
+                   MultibootOptions{config_.kernel_path, config_.append, config_.initrd_path});
+}
+
 void Machine::load_firmware() {
   std::string path = config_.bios_path.empty() ? default_bios_path() : config_.bios_path;
   if (path.empty())
@@ -178,7 +188,11 @@ RunResult Machine::run_until(uint64_t deadline_ns) {
     const RunStop stop = cpu_.run(slice_instructions(deadline_ns));
     const uint64_t steps = cpu_.steps() - steps_before;
     scheduler_.advance_to(start_ns + steps * kNsPerInstruction);
-    if (stop == RunStop::kShutdown) return result(StopReason::kShutdown);
+    if (stop == RunStop::kShutdown) {
+      if (config_.no_reboot) return result(StopReason::kShutdown);
+      log_->warn("triple fault: resetting the machine");
+      reset();
+    }
   }
 }
 

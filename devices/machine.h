@@ -79,6 +79,7 @@ class Machine {
     return interrupts_ != nullptr && interrupts_->interrupt_pending();
   }
   void load_firmware();
+  void reset();
   // Direct kernel boot (--kernel): RAM without a firmware window, the kernel and its
   // modules loaded, the CPU at the kernel's entry point.
   void boot_kernel();

@@ -31,6 +31,8 @@ struct MachineConfig {
   std::string append;     // kernel command line
   bool snapshot = false;  // disk writes go to a temporary overlay, never to the image
   bool headless = true;
+  // A triple fault stops the run (QEMU's -no-reboot) instead of resetting the machine.
+  bool no_reboot = false;
   // Where COM1 (the 16550A UART at 0x3F8) sends what the guest transmits.
   OutputSpec serial{OutputTarget::kStdio, {}};
   OutputSpec debugcon{OutputTarget::kNone, {}};  // port 0xE9

@@ -69,6 +69,8 @@ constexpr auto kOptions = std::to_array<OptionSpec>({
      set_flag<&CliOptions::snapshot>},
     {"headless", 0, "", "no window, even when a display is available",
      set_flag<&CliOptions::headless>},
+    {"no-reboot", 0, "", "stop (exit status 1) on a triple fault instead of resetting",
+     set_flag<&CliOptions::no_reboot>},
     {"serial", 0, "TARGET", "first serial port (COM1): stdio, file:PATH or none (default stdio)",
      [](CliOptions& o, std::string_view v) { return set_output(o.serial, "--serial", v); }},
     {"debugcon", 0, "TARGET", "debug console at port 0xE9: stdio, file:PATH or none (default none)",

@@ -26,6 +26,7 @@ struct CliOptions {
   std::string initrd_path;
   std::string append;
   bool snapshot = false;
+  bool no_reboot = false;
   // True only when --headless was given; without it the frontend opens a window if the
   // host has a display.
   bool headless = false;

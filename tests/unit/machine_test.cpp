@@ -137,15 +137,34 @@ TEST_CASE("Machine: stop requests and the host timeout end a run") {
   CHECK(machine.run().reason == StopReason::kTimeout);
 }
 
-TEST_CASE("Machine: a triple fault is reported as shutdown") {
+TEST_CASE("Machine: with no_reboot, a triple fault is reported as shutdown") {
   // lidt cs:[0x100] loads a zero-limit IDT; int3 then cannot be delivered (#GP), nor can
   // the #GP, nor the double fault.
   std::vector<uint8_t> code = {0x2E, 0x0F, 0x01, 0x1E, 0x00, 0x01, 0xCC, 0xF4};
   std::vector<uint8_t> image = rom_with(code);
   std::fill(image.begin() + 0x100, image.begin() + 0x106, 0);
   RomFile rom(image);
-  Machine machine(rom.config());
+  MachineConfig config = rom.config();
+  config.no_reboot = true;
+  Machine machine(config);
   CHECK(machine.run().reason == StopReason::kShutdown);
+}
+
+TEST_CASE("Machine: a triple fault resets the machine and the firmware runs again") {
+  // Each boot prints one character and triple-faults; the reset runs the ROM again.
+  std::vector<uint8_t> code = {0xB0, 'R', 0xE6, 0xE9,  // mov al,'R'; out 0E9h,al
+                               0x2E, 0x0F, 0x01, 0x1E, 0x00, 0x01, 0xCC, 0xF4};
+  std::vector<uint8_t> image = rom_with(code);
+  std::fill(image.begin() + 0x100, image.begin() + 0x106, 0);
+  RomFile rom(image);
+  MachineConfig config = rom.config();
+  config.max_instructions = 50;
+  Machine machine(config);
+  std::string console;
+  machine.set_debugcon_sink([&](char c) { console += c; });
+  CHECK(machine.run().reason == StopReason::kInstructionBudget);
+  CHECK(console.size() >= 3);
+  CHECK(console.find_first_not_of('R') == std::string::npos);
 }
 
 TEST_CASE("Machine: the PC memory layout around the BIOS") {
