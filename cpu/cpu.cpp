@@ -55,7 +55,9 @@ void Cpu::reset() {
   ldtr = Segment{0, 0, 0xFFFF, 0x82};
   tr = Segment{0, 0, 0xFFFF, 0x8B};
   msr = Msrs{};
+  fpu.power_on();
   cpl_ = 0;
+  decoded_.clear();
   exec_breakpoints_ = data_breakpoints_ = 0;
   memory_watch_ = alignment_check_ = false;
   pending_dr6_ = 0;
@@ -111,8 +113,8 @@ void Cpu::execute_one() {
   if (((cr0 & cr0::AM) && cpl_ == 3 && (control & flag::AC)) != alignment_check_) update_memory_watch();
   try {
     if (exec_breakpoints_ && !(control & flag::RF)) check_execute_breakpoints();
-    Insn insn;
-    fetch_and_decode(insn);
+    Insn scratch;
+    const Insn& insn = *fetch_decoded(scratch);
     uint64_t next = rip + insn.length;
     rip = code32() ? next & 0xFFFFFFFF : next & 0xFFFF;
     pending_dr6_ = 0;
@@ -146,6 +148,27 @@ void Cpu::check_execute_breakpoints() {
   if (hits == 0) return;
   dr[6] = (dr[6] & ~uint64_t{0xF}) | hits;
   raise(vec::kDebug);  // a fault: the instruction has not run; the handler sets RF
+}
+
+const Insn* Cpu::fetch_decoded(Insn& scratch) {
+  const Segment& cs = seg[kCs];
+  const uint64_t linear = (cs.base + rip) & 0xFFFFFFFF;
+  // Only instructions that cannot reach the end of the page or of CS are cached, so a
+  // cached one never needs a second page or a limit check.
+  const bool roomy = (linear & kPageMask) <= kPageSize - 15 && rip <= cs.limit &&
+                     cs.limit - rip >= 14;
+  if (roomy) {
+    const uint64_t physical = mmu_.translate_fetch(linear, cpl_ == 3);
+    if (physical != Mmu::kNotCacheable) {
+      const uint32_t generation = mmu_.code_pages().generation(physical);
+      if (const Insn* hit = decoded_.find(physical, code32(), generation)) return hit;
+      fetch_and_decode(scratch);
+      mmu_.protect_code_page(physical);
+      return decoded_.store(physical, code32(), mmu_.code_pages().generation(physical), scratch);
+    }
+  }
+  fetch_and_decode(scratch);
+  return &scratch;
 }
 
 void Cpu::fetch_and_decode(Insn& insn) {

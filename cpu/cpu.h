@@ -10,8 +10,10 @@
 #include <string>
 
 #include "cpu/cpu_exception.h"
+#include "cpu/decoded_cache.h"
 #include "cpu/descriptor.h"
 #include "cpu/flags.h"
+#include "cpu/fpu/x87_state.h"
 #include "cpu/insn.h"
 #include "cpu/interrupt_source.h"
 #include "cpu/msrs.h"
@@ -63,6 +65,9 @@ class Cpu {
   uint64_t timestamp() const { return retired_ + msr.tsc_offset; }
 
   Mmu& mmu() { return mmu_; }
+  // Physical memory changed under the CPU (remapping, or a device wrote RAM by DMA):
+  // decoded instructions from it must be decoded again.
+  void physical_memory_changed() { decoded_.clear(); }
   PortIo& io() { return io_; }
 
   // ---- Architectural state (public: handlers, tests, debugger and trace read it). ----
@@ -75,6 +80,7 @@ class Cpu {
   std::array<uint64_t, 8> dr{};
   DescriptorTable gdtr, idtr;
   Msrs msr;
+  X87 fpu;  // the x87 FPU (cpu/fpu/, handlers in cpu/exec_x87_*.cpp)
 
   // Typed register access. 8-bit numbers 4-7 mean AH/CH/DH/BH (no REX in use).
   uint8_t reg8(unsigned n) const {
@@ -198,6 +204,8 @@ class Cpu {
   void check_execute_breakpoints();
   void deliver_exception(const CpuException& e);
   void fetch_and_decode(Insn& insn);
+  // The decoded instruction at CS:RIP, from the cache when possible.
+  const Insn* fetch_decoded(Insn& scratch);
   void update_paging();
   void interrupt_real(uint8_t vector);
   void interrupt_protected(uint8_t vector, bool software, const CpuException* exception);
@@ -226,6 +234,7 @@ class Cpu {
   PhysicalMemory& memory_;
   PortIo& io_;
   Mmu mmu_;
+  DecodedCache decoded_;
   InterruptSource* interrupts_ = nullptr;
 
   uint64_t insn_rip_ = 0;   // RIP of the instruction being executed

@@ -54,7 +54,10 @@ Machine::Machine(MachineConfig config) try
       com1_(io_, scheduler_, Uart16550::kCom1Port),
       cpu_(memory_, io_) {
   reject_unsupported(config_);
-  memory_.on_map_changed([this] { cpu_.mmu().flush(); });
+  memory_.on_map_changed([this] {
+    cpu_.mmu().flush();
+    cpu_.physical_memory_changed();
+  });
   debug_ports_.set_console_sink([this](char c) { debugcon_output_.put(c); });
   // Stop the CPU right after the OUT, so nothing the guest does next can hide the exit.
   debug_ports_.set_exit_listener([this](int /*status*/) { cpu_.request_stop(); });

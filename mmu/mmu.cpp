@@ -35,7 +35,7 @@ constexpr uint64_t kPseLargeReserved = 0x3FE000;    // bits 13-21 of a 4 MiB PDE
 }  // namespace
 
 void Mmu::flush() {
-  for (Entry& e : tlb_) e = Entry{{}, nullptr, false};
+  for (Entry& e : tlb_) e = Entry{{}, nullptr, 0, false};
 }
 
 void Mmu::invalidate_page(uint64_t linear) {
@@ -56,7 +56,7 @@ void Mmu::load_cr3(uint64_t cr3) {
     return;
   }
   for (Entry& e : tlb_)
-    if (!e.global) e = Entry{{}, nullptr, false};
+    if (!e.global) e = Entry{{}, nullptr, 0, false};
 }
 
 void Mmu::page_fault(uint64_t linear, uint32_t error_code) const {
@@ -173,8 +173,10 @@ uint64_t Mmu::translate_and_fill(uint64_t linear, Access access, bool user) {
     Entry& e = tlb_[index(linear)];
     if (e.host != host || e.global != w.global) {
       // The slot held another page (or the same page differently mapped): start over.
-      e = Entry{{}, host, w.global};
+      e = Entry{{}, host, page, w.global};
     }
+    // Writes to a page holding decoded instructions must be seen by the code cache.
+    if (access == Access::kWrite && code_pages_.contains_code(page)) return w.physical;
     e.tag[kind(access, user)] = tag(linear);
   }
   return w.physical;
@@ -226,7 +228,36 @@ void Mmu::write_slow(uint64_t linear, unsigned size, uint64_t value, bool user) 
     }
     return;
   }
+  if (code_pages_.contains_code(physical)) {
+    // A store into decoded code: write through the host page, then invalidate.
+    if (uint8_t* host = memory_.page_pointer(physical & ~kPageMask, true)) {
+      uint8_t* p = host + (physical & kPageMask);
+      for (unsigned i = 0; i < size; ++i) p[i] = static_cast<uint8_t>(value >> (8 * i));
+    } else {
+      memory_.write(physical, size, value);
+    }
+    code_pages_.invalidate(physical);
+    return;
+  }
   memory_.write(physical, size, value);
+}
+
+uint64_t Mmu::translate_fetch_slow(uint64_t linear, bool user) {
+  const uint64_t physical = translate_and_fill(linear, Access::kExecute, user);
+  const Entry& e = tlb_[index(linear)];
+  if (e.tag[kind(Access::kExecute, user)] != tag(linear) || physical >= CodePages::kLimit)
+    return kNotCacheable;
+  return physical;
+}
+
+void Mmu::protect_code_page(uint64_t physical) {
+  const uint64_t page = physical & ~kPageMask;
+  if (code_pages_.contains_code(page)) return;
+  code_pages_.mark_code(page);
+  // Every linear alias of the page loses its direct write access.
+  for (Entry& e : tlb_)
+    if (e.host != nullptr && e.physical_page == page)
+      e.tag[kind(Access::kWrite, false)] = e.tag[kind(Access::kWrite, true)] = 0;
 }
 
 size_t Mmu::fetch_in_page(uint64_t linear, uint8_t* dst, size_t n, bool user) {

@@ -14,6 +14,7 @@
 #include <cstring>
 #include <optional>
 
+#include "mmu/code_pages.h"
 #include "mmu/physical_memory.h"
 
 namespace trapeze {
@@ -93,6 +94,20 @@ class Mmu {
   // Returns the number copied. Faults (#PF) only for the first page.
   size_t fetch_in_page(uint64_t linear, uint8_t* dst, size_t n, bool user);
 
+  // The physical address of the instruction at `linear` when decoded instructions from
+  // there may be cached (plain RAM or ROM, not crossing into MMIO); kNotCacheable else.
+  // Faults (#PF) as a fetch would.
+  static constexpr uint64_t kNotCacheable = ~uint64_t{0};
+  uint64_t translate_fetch(uint64_t linear, bool user) {
+    const Entry& e = tlb_[index(linear)];
+    if (e.tag[kind(Access::kExecute, user)] == tag(linear)) return e.physical_page | (linear & kPageMask);
+    return translate_fetch_slow(linear, user);
+  }
+  CodePages& code_pages() { return code_pages_; }
+  // Decoded instructions now come from this physical page: from here on, writes to it
+  // take the slow path, which tells the code cache.
+  void protect_code_page(uint64_t physical);
+
   // The physical address of `linear` for an access of `kind`: walks the page tables,
   // sets accessed/dirty bits and throws CpuException #PF where the guest would fault.
   uint64_t translate(uint64_t linear, Access kind, bool user);
@@ -102,11 +117,12 @@ class Mmu {
   uint64_t to_physical_unpaged(uint64_t linear) const { return linear & a20_mask_; }
 
  private:
-  static constexpr unsigned kEntries = 1024;
+  static constexpr unsigned kEntries = 4096;
   static constexpr unsigned kKinds = 6;  // read, write, execute x supervisor, user
   struct Entry {
     std::array<uint64_t, kKinds> tag;  // linear page + 1 when this kind may use `host`
     uint8_t* host;
+    uint64_t physical_page;
     bool global;
   };
   struct Walk {
@@ -119,6 +135,7 @@ class Mmu {
   static unsigned kind(Access a, bool user) { return static_cast<unsigned>(a) + (user ? 3 : 0); }
 
   uint64_t read_slow(uint64_t linear, unsigned size, bool user);
+  uint64_t translate_fetch_slow(uint64_t linear, bool user);
   void write_slow(uint64_t linear, unsigned size, uint64_t value, bool user);
   // Walks, checks, sets A/D and refills the TLB entry for this kind when the page is
   // directly accessible. Returns the physical address.
@@ -131,6 +148,7 @@ class Mmu {
   uint64_t a20_mask_ = ~uint64_t{0};
   PagingMode paging_;
   std::array<Entry, kEntries> tlb_{};
+  CodePages code_pages_;
 };
 
 }  // namespace trapeze
