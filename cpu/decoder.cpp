@@ -310,7 +310,9 @@ std::span<const OpcodeRow> opcode_rows() {
     std::vector<OpcodeRow> rows;
     for (auto family : {alu_rows, move_rows, stack_rows, control_rows, string_rows, shift_rows,
                         muldiv_rows, bcd_rows, bit_rows, flag_rows, io_rows, system_rows,
-                        exchange_rows, protected_rows, msr_rows}) {
+                        exchange_rows, protected_rows, msr_rows, x87_arith_rows,
+                        x87_load_store_rows, x87_compare_rows, x87_transcendental_rows,
+                        x87_stack_rows, x87_control_rows, x87_env_rows}) {
       std::vector<OpcodeRow> part = family();
       rows.insert(rows.end(), part.begin(), part.end());
     }

@@ -1,6 +1,6 @@
-// System and miscellaneous instructions: HLT, WAIT, x87 escapes (until the FPU lands),
-// BOUND, ARPL, descriptor-table loads and stores, LMSW/SMSW/CLTS, MOV CR/DR, INVLPG,
-// INVD/WBINVD, UD2, the long NOP, CPUID and RDTSC.
+// System and miscellaneous instructions: HLT, BOUND, ARPL, descriptor-table loads and
+// stores, LMSW/SMSW/CLTS, MOV CR/DR, INVLPG, INVD/WBINVD, UD2, the long NOP, CPUID and
+// RDTSC. (WAIT and the x87 escapes D8-DF live in cpu/exec_x87_*.cpp.)
 #include "cpu/log.h"
 #include "cpu/opcode_table.h"
 #include "cpu/operands.h"
@@ -15,18 +15,6 @@ void require_cpl0(Cpu& c) {
 void hlt(Cpu& c, const Insn&) {
   require_cpl0(c);
   c.halt();
-}
-
-void wait(Cpu& c, const Insn&) {
-  if ((c.cr0 & cr0::MP) && (c.cr0 & cr0::TS)) c.raise(vec::kNoDevice);
-}
-
-// D8-DF: the FPU is not emulated yet (issue 4). With EM or TS set the guest gets #NM as
-// on hardware (that is how FPU emulators and lazy FPU switching work); otherwise #UD.
-void fpu_escape(Cpu& c, const Insn&) {
-  if (c.cr0 & (cr0::EM | cr0::TS)) c.raise(vec::kNoDevice);
-  log::once(log::cpu(), "x87 instructions are not implemented yet: raising #UD");
-  c.raise(vec::kInvalidOpcode);
 }
 
 struct Bound {
@@ -127,8 +115,15 @@ void mov_to_cr(Cpu& c, const Insn& i) {
       break;
   }
 }
-// DR4/DR5 are aliases of DR6/DR7, unless CR4.DE makes them #UD.
+// DR4/DR5 are aliases of DR6/DR7, unless CR4.DE makes them #UD. With DR7.GD set, any
+// debug-register access is a #DB fault with DR6.BD, and GD clears so the handler can
+// use the registers (SDM vol. 3, 17.2.4).
 unsigned debug_register(Cpu& c, unsigned n) {
+  if (c.dr[7] & (1u << 13)) {
+    c.dr[6] |= 1u << 13;
+    c.dr[7] &= ~uint64_t{1u << 13};
+    c.raise(vec::kDebug);
+  }
   if ((n == 4 || n == 5) && (c.cr4 & cr4::DE)) c.raise(vec::kInvalidOpcode);
   return n == 4 || n == 5 ? n + 2 : n;
 }
@@ -142,11 +137,12 @@ void mov_to_dr(Cpu& c, const Insn& i) {
 }
 
 // The identity trapeze reports: a P6-class part (family 6, model 3, stepping 3) with
-// exactly the features implemented. Bits: DE 2, PSE 3, TSC 4, MSR 5, PAE 6, CX8 8,
-// SEP 11, MTRR 12, PGE 13, CMOV 15, PAT 16; extended leaf 0x80000001: NX 20.
-constexpr uint32_t kFeatures = (1u << 2) | (1u << 3) | (1u << 4) | (1u << 5) | (1u << 6) |
-                               (1u << 8) | (1u << 11) | (1u << 12) | (1u << 13) | (1u << 15) |
-                               (1u << 16);
+// exactly the features implemented. Bits: FPU 0, DE 2, PSE 3, TSC 4, MSR 5, PAE 6, CX8 8,
+// SEP 11, MTRR 12, PGE 13, CMOV 15 (with the FPU: FCMOVcc, FCOMI), PAT 16; extended leaf
+// 0x80000001: NX 20.
+constexpr uint32_t kFeatures = (1u << 0) | (1u << 2) | (1u << 3) | (1u << 4) | (1u << 5) |
+                               (1u << 6) | (1u << 8) | (1u << 11) | (1u << 12) | (1u << 13) |
+                               (1u << 15) | (1u << 16);
 constexpr char kBrand[49] = "trapeze virtual P6-class CPU                    ";
 
 void cpuid(Cpu& c, const Insn&) {
@@ -197,7 +193,6 @@ void rdtsc(Cpu& c, const Insn&) {
 std::vector<OpcodeRow> system_rows() {
   std::vector<OpcodeRow> rows = {
       {0xF4, -1, "hlt", "", pick<hlt>},
-      {0x9B, -1, "wait", "", pick<wait>},
       {0x62, -1, "bound", "Gv,Ma", pick_v<Bound>, attr::kNo64},
       {kMap0F | 0x01, 0, "sgdt", "Ms", pick_v<StoreTable<false>>},
       {kMap0F | 0x01, 1, "sidt", "Ms", pick_v<StoreTable<true>>},
@@ -220,8 +215,6 @@ std::vector<OpcodeRow> system_rows() {
     rows.push_back({kMap0F | 0x20, cr, "mov", "Rd,Cd", pick<mov_from_cr>});
     rows.push_back({kMap0F | 0x22, cr, "mov", "Cd,Rd", pick<mov_to_cr>});
   }
-  for (uint16_t op = 0xD8; op <= 0xDF; ++op)
-    rows.push_back({op, -1, "esc", "Ex", pick<fpu_escape>, attr::kPlaceholder});
   return rows;
 }
 

@@ -44,6 +44,9 @@ inline void note_operand(Cpu& c, const Insn& i, uint64_t ea) {
 // written: not after an unmasked IE, ZE or DE, and not to memory after an unmasked OE or
 // UE (which then report no PE and clear C1).
 bool commit(X87& f, const Env& env, bool to_memory = false);
+// Whether commit() will allow the write, without reporting anything: a store to memory
+// must happen (and may fault) before the status word changes.
+bool result_allowed(const X87& f, const Env& env, bool to_memory);
 
 // Stack faults (IE with SF): underflow clears C1, overflow sets it. Masked, the
 // destination ST(dest) (when dest >= 0) gets the indefinite and `pop` pops; unmasked,

@@ -42,6 +42,14 @@ bool commit(X87& f, const Env& env, bool to_memory) {
   return signal(raised, 0);
 }
 
+bool result_allowed(const X87& f, const Env& env, bool to_memory) {
+  using namespace fpu;
+  const uint8_t unmasked = env.raised & ~f.cw & ex::kAll;
+  if (env.raised & (ex::IE | ex::ZE)) return !(unmasked & (ex::IE | ex::ZE));
+  if (unmasked & ex::DE) return false;
+  return !(to_memory && (unmasked & (ex::OE | ex::UE)));
+}
+
 void stack_underflow(X87& f, int dest, bool pop) {
   f.sw = static_cast<uint16_t>((f.sw & ~x87sw::C1) | fpu::ex::IE | x87sw::SF);
   if (!masked(f, fpu::ex::IE)) {

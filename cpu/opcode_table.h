@@ -67,6 +67,14 @@ std::vector<OpcodeRow> system_rows();
 std::vector<OpcodeRow> exchange_rows();
 std::vector<OpcodeRow> protected_rows();
 std::vector<OpcodeRow> msr_rows();
+// The x87 FPU (cpu/exec_x87_*.cpp).
+std::vector<OpcodeRow> x87_arith_rows();
+std::vector<OpcodeRow> x87_load_store_rows();
+std::vector<OpcodeRow> x87_compare_rows();
+std::vector<OpcodeRow> x87_transcendental_rows();
+std::vector<OpcodeRow> x87_stack_rows();
+std::vector<OpcodeRow> x87_control_rows();
+std::vector<OpcodeRow> x87_env_rows();
 
 // Handler pickers: choose the instantiation of a handler family `H` for the form.
 // H::run<T, Mem> for E-operand instructions; H::run<T> when there is no memory form.

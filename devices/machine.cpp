@@ -1,5 +1,9 @@
 #include "devices/machine.h"
 
+#include <ctime>
+
+#include "devices/cmos_defaults.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -52,7 +56,20 @@ Machine::Machine(MachineConfig config) try
       debug_ports_(io_),
       serial_output_(config_.serial),
       com1_(io_, scheduler_, Uart16550::kCom1Port),
-      cpu_(memory_, io_) {
+      pic_(io_),
+      pit_(io_, scheduler_),
+      port61_(io_, pit_),
+      // Headless runs are deterministic: the RTC starts at a fixed date; in a window it
+      // shows the host's time.
+      rtc_(io_, scheduler_,
+           config_.headless ? RtcCmos::kFixedStartUnixSeconds
+                            : static_cast<uint64_t>(std::time(nullptr))),
+      keyboard_(scheduler_),
+      i8042_(io_, &keyboard_, &mouse_),
+      dma_memory_(memory_, [this](uint64_t address) { cpu_.mmu().code_pages().invalidate(address); }),
+      dma_(io_, dma_memory_),
+      timed_io_(io_, [this] { catch_up_time(); }, [this] { end_slice_if_event_due(); }),
+      cpu_(memory_, timed_io_) {
   reject_unsupported(config_);
   memory_.on_map_changed([this] {
     cpu_.mmu().flush();
@@ -62,7 +79,7 @@ Machine::Machine(MachineConfig config) try
   // Stop the CPU right after the OUT, so nothing the guest does next can hide the exit.
   debug_ports_.set_exit_listener([this](int /*status*/) { cpu_.request_stop(); });
   com1_.set_transmit_sink([this](uint8_t byte) { serial_output_.put(static_cast<char>(byte)); });
-  cpu_.set_interrupt_source(interrupts_);
+  wire_devices();
   cpu_.reset();
   // A kernel given with a firmware image wins, as the issue (and QEMU's -kernel, which
   // bypasses the boot menu) has it: the kernel runs without firmware.
@@ -77,11 +94,51 @@ Machine::Machine(MachineConfig config) try
       fmt::format("the host cannot provide {} MiB of guest memory", config.memory_mib));
 }
 
+void Machine::wire_devices() {
+  cpu_.set_interrupt_source(&pic_);
+  // The ISA interrupt lines of the PC/AT.
+  pit_.irq0().connect(pic_.input(0));
+  i8042_.keyboard_irq().connect(pic_.input(1));
+  com1_.irq().connect(pic_.input(4));
+  rtc_.irq().connect(pic_.input(8));
+  i8042_.aux_irq().connect(pic_.input(12));
+  i8042_.set_a20_listener([this](bool enabled) {
+    a20_from_i8042_ = enabled;
+    update_a20();
+  });
+  // Resets requested by the guest's OUT happen between slices, not inside the OUT.
+  i8042_.set_reset_listener([this] {
+    reset_requested_ = true;
+    cpu_.request_stop();
+  });
+  set_pc_defaults(rtc_, memory_.ram_size());
+  update_a20();
+}
+
+void Machine::update_a20() { cpu_.mmu().set_a20(a20_from_i8042_ || a20_from_port92_); }
+
+void Machine::catch_up_time() {
+  if (!in_slice_) return;
+  const uint64_t now = slice_start_ns_ + (cpu_.steps() - slice_start_steps_) * kNsPerInstruction;
+  if (now > scheduler_.now_ns()) scheduler_.advance_to(now);
+}
+
+void Machine::end_slice_if_event_due() {
+  if (in_slice_ && scheduler_.next_event_ns() < slice_end_ns_) cpu_.request_stop();
+}
+
 void Machine::reset() {
   // A reset reinitialises the processor and the devices; RAM keeps its contents, as on a
   // PC. A kernel given with --kernel is loaded again, as QEMU's option ROM would.
   cpu_.reset();
   com1_.reset();
+  pic_.reset();
+  pit_.reset();
+  port61_.reset();
+  i8042_.reset();
+  a20_from_i8042_ = true;
+  a20_from_port92_ = false;
+  update_a20();
   if (!config_.kernel_path.empty())
     boot_multiboot(memory_, cpu_,
                    MultibootOptions{config_.kernel_path, config_.append, config_.initrd_path});
@@ -186,11 +243,21 @@ RunResult Machine::run_until(uint64_t deadline_ns) {
       continue;
     }
 
-    const uint64_t start_ns = scheduler_.now_ns();
-    const uint64_t steps_before = cpu_.steps();
-    const RunStop stop = cpu_.run(slice_instructions(deadline_ns));
-    const uint64_t steps = cpu_.steps() - steps_before;
-    scheduler_.advance_to(start_ns + steps * kNsPerInstruction);
+    const uint64_t slice = slice_instructions(deadline_ns);
+    slice_start_ns_ = scheduler_.now_ns();
+    slice_start_steps_ = cpu_.steps();
+    slice_end_ns_ = slice_start_ns_ + slice * kNsPerInstruction;
+    in_slice_ = true;
+    const RunStop stop = cpu_.run(slice);
+    in_slice_ = false;
+    const uint64_t steps = cpu_.steps() - slice_start_steps_;
+    scheduler_.advance_to(slice_start_ns_ + steps * kNsPerInstruction);
+    if (reset_requested_) {
+      reset_requested_ = false;
+      log_->info("the guest reset the machine");
+      reset();
+      continue;
+    }
     if (stop == RunStop::kShutdown) {
       if (config_.no_reboot) return result(StopReason::kShutdown);
       log_->warn("triple fault: resetting the machine");

@@ -21,7 +21,17 @@
 #include "cpu/interrupt_source.h"
 #include "devices/char_output.h"
 #include "devices/debug_ports.h"
+#include "devices/dma8237.h"
+#include "devices/dma_memory.h"
+#include "devices/i8042.h"
 #include "devices/io_bus.h"
+#include "devices/pic8259.h"
+#include "devices/pit8254.h"
+#include "devices/ps2_keyboard.h"
+#include "devices/ps2_mouse.h"
+#include "devices/rtc_cmos.h"
+#include "devices/system_control_port_b.h"
+#include "devices/timed_port_io.h"
 #include "devices/machine_config.h"
 #include "devices/run_result.h"
 #include "devices/scheduler.h"
@@ -66,6 +76,13 @@ class Machine {
   // COM1 at 0x3F8; its output goes to MachineConfig::serial unless a test replaces the
   // sink with Uart16550::set_transmit_sink.
   Uart16550& com1() { return com1_; }
+  Pic8259& pic() { return pic_; }
+  Pit8254& pit() { return pit_; }
+  RtcCmos& rtc() { return rtc_; }
+  I8042& keyboard_controller() { return i8042_; }
+  Ps2Keyboard& keyboard() { return keyboard_; }
+  Ps2Mouse& mouse() { return mouse_; }
+  Dma8237& dma() { return dma_; }
   Cpu& cpu() { return cpu_; }
 
  private:
@@ -75,9 +92,14 @@ class Machine {
   // instruction budget, at least one.
   uint64_t slice_instructions(uint64_t deadline_ns) const;
   bool timed_out();
-  bool interrupt_pending() const {
-    return interrupts_ != nullptr && interrupts_->interrupt_pending();
-  }
+  bool interrupt_pending() const { return pic_.interrupt_pending(); }
+  // Virtual time inside a CPU slice (TimedPortIo): catch up before a port access, and end
+  // the slice early when the access made an event due before the slice's end.
+  void catch_up_time();
+  void end_slice_if_event_due();
+  // The A20 gate is open when either the 8042 or port 0x92 opens it.
+  void update_a20();
+  void wire_devices();
   void load_firmware();
   void reset();
   // Direct kernel boot (--kernel): RAM without a firmware window, the kernel and its
@@ -100,10 +122,25 @@ class Machine {
   // IRQ 4 goes to the 8259 PIC once the board has one; until then the line is only
   // raised and lowered.
   Uart16550 com1_;
+  Pic8259 pic_;
+  Pit8254 pit_;
+  SystemControlPortB port61_;
+  RtcCmos rtc_;
+  Ps2Keyboard keyboard_;
+  Ps2Mouse mouse_;
+  I8042 i8042_;
+  DmaMemory dma_memory_;
+  Dma8237 dma_;
+  TimedPortIo timed_io_;
   Cpu cpu_;
-  // The CPU's INTR source; the interrupt controller (8259 PIC) will set it. Until then
-  // nothing interrupts the CPU, and a halted CPU only waits for events.
-  InterruptSource* interrupts_ = nullptr;
+  bool a20_from_i8042_ = true;
+  bool a20_from_port92_ = false;
+  bool reset_requested_ = false;
+  // The current CPU slice, for catch_up_time().
+  bool in_slice_ = false;
+  uint64_t slice_start_ns_ = 0;
+  uint64_t slice_start_steps_ = 0;
+  uint64_t slice_end_ns_ = 0;
   std::atomic<bool> stop_requested_{false};
   std::optional<std::chrono::steady_clock::time_point> first_run_start_;
 };

@@ -38,4 +38,14 @@ struct Range {
 // moved above 4 GiB.
 std::vector<Range> memory_map(uint64_t ram_bytes);
 
+inline constexpr uint64_t kBiosSegmentStart = 0xF0000;  // the 64 KiB system BIOS segment
+
+// The memory map the board hands to firmware (fw_cfg's etc/e820) with `bios_bytes` of
+// flash below 4 GiB: conventional memory less the EBDA's last KiB, the EBDA and the BIOS
+// segment reserved, extended memory, the flash reserved, and the RAM above 4 GiB. The
+// VGA and option-ROM area (0xA0000-0xEFFFF) is left out: SeaBIOS reserves what it uses.
+// SeaBIOS takes the RAM size below 4 GiB from CMOS and uses the RAM entries here only
+// above it, and adds the reserved entries to its own map.
+std::vector<Range> firmware_memory_map(uint64_t ram_bytes, uint64_t bios_bytes);
+
 }  // namespace trapeze::pc_memory

@@ -13,6 +13,8 @@ constexpr auto kComponents = std::to_array<std::string_view>({
     "trapeze", "machine", "cpu",   "mmu",  "memory", "io",     "irq",      "sched",
     "pic",     "pit",     "rtc",   "dma",  "kbd",    "serial", "debugcon", "vga",
     "ide",     "pci",     "fwcfg", "acpi", "apic",   "bios",   "a20",      "trace",
+    "disk",
+    "mouse",
 });
 
 std::optional<spdlog::level::level_enum> parse_level(std::string_view name) {

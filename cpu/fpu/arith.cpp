@@ -189,8 +189,10 @@ Float80 sqrt(Env& env, Float80 a) {
   U128 root{}, rem{};
   for (int pos = 128; pos >= 0; pos -= 2) {
     unsigned pair = 0;
-    for (int bit = pos + 1; bit >= pos; --bit)
-      pair = (pair << 1) | (bit >= static_cast<int>(s) ? static_cast<unsigned>((x.signif >> (bit - s)) & 1) : 0u);
+    for (int bit = pos + 1; bit >= pos; --bit) {
+      const int at = bit - static_cast<int>(s);  // bit of the significand, if any
+      pair = (pair << 1) | (at >= 0 && at < 64 ? static_cast<unsigned>((x.signif >> at) & 1) : 0u);
+    }
     rem = add(shl(rem, 2), U128{0, pair});
     const U128 trial = add(shl(root, 2), U128{0, 1});
     root = shl(root, 1);

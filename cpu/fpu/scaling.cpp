@@ -18,7 +18,10 @@ Float80 round_to_int(Env& env, Float80 a) {
   uint64_t m = 0;
   if (!round_to_integer(env, u, &m)) return make_f80(u.sign, static_cast<uint16_t>(kBias + 64), kIntegerBit);
   if (m == 0) return zero_f80(u.sign);
-  return normalize_round(env, u.sign, 127, 0, m, false);
+  const bool up = env.rounded_up;
+  const Float80 result = normalize_round(env, u.sign, 127, 0, m, false);  // exact
+  env.rounded_up = up;
+  return result;
 }
 
 Float80 scale(Env& env, Float80 a, Float80 b) {
@@ -48,8 +51,24 @@ Float80 scale(Env& env, Float80 a, Float80 b) {
     }
     if (s.sign) n = -n;
   }
+  if (cb == Class::kZero)  // a zero factor leaves a denormal alone, normalises a pseudo-denormal
+    return ca == Class::kPseudoDenormal ? make_f80(a.sign(), 1, a.signif) : a;
   const Unpacked u = unpack(a);
-  return round_to_extended(env, u.sign, u.exp + n, u.signif, 0);
+  // Unmasked overflow and underflow deliver the result with its exponent adjusted by
+  // 24576, but only when that brings it into range; beyond, FSCALE gives infinity or
+  // zero, whatever the rounding mode, and still signals the exception.
+  const int32_t exp = u.exp + n;
+  if (exp > kExtendedFormat.emax + kWrapBias && !env.masked(ex::OE)) {
+    env.raised |= ex::OE | ex::PE;
+    env.rounded_up = true;
+    return inf_f80(u.sign);
+  }
+  if (exp < kExtendedFormat.emin - kWrapBias && !env.masked(ex::UE)) {
+    env.raised |= ex::UE | ex::PE;
+    env.rounded_up = false;
+    return zero_f80(u.sign);
+  }
+  return round_to_extended(env, u.sign, exp, u.signif, 0);
 }
 
 Extracted extract(Env& env, Float80 a) {
@@ -83,8 +102,16 @@ Remainder partial_remainder(Env& env, Float80 a, Float80 b, bool ieee) {
   }
   if (is_denormal(ca) || is_denormal(cb)) env.raised |= ex::DE;
   out.value = a;
-  if (ca == Class::kZero || cb == Class::kInfinity) return out;
-  const Unpacked x = unpack(a), y = unpack(b);
+  if (ca == Class::kZero) return out;
+  const Unpacked x = unpack(a);
+  if (cb == Class::kInfinity) {  // a as it is; only a pseudo-denormal is normalised
+    if (ca == Class::kPseudoDenormal) out.value = make_f80(a.sign(), 1, a.signif);
+    return out;
+  }
+  // Otherwise a remainder equal to a is still delivered through rounding: a
+  // pseudo-denormal comes back normalised, a denormal signals an unmasked underflow.
+  out.value = round_to_extended(env, x.sign, x.exp, x.signif, 0);
+  const Unpacked y = unpack(b);
   const int32_t d = x.exp - y.exp;
   bool sign = x.sign;
   if (d >= 64) {

@@ -1,7 +1,8 @@
 // Unsigned 128-bit integers for the soft-float core: products of two significands, the
 // guard bits below a significand, dividends and radicands. Portable C++ with a fast path
 // through the compiler's 128-bit integer where there is one (GCC and Clang on 64-bit
-// hosts); both give the same bits, which the unit tests check.
+// hosts); both give the same bits, which the unit tests check (and building with
+// -DTRAPEZE_PORTABLE_ARITHMETIC forces the portable path everywhere).
 #pragma once
 
 #include <bit>
@@ -9,7 +10,7 @@
 
 namespace trapeze::fpu {
 
-#if defined(__SIZEOF_INT128__)
+#if defined(__SIZEOF_INT128__) && !defined(TRAPEZE_PORTABLE_ARITHMETIC)
 __extension__ typedef unsigned __int128 HostU128;
 #define TRAPEZE_HOST_U128 1
 #endif
@@ -59,26 +60,14 @@ inline unsigned clz128(U128 a) {
               : 64 + static_cast<unsigned>(std::countl_zero(a.lo));
 }
 
-inline U128 mul64(uint64_t a, uint64_t b) {
-#ifdef TRAPEZE_HOST_U128
-  const HostU128 p = static_cast<HostU128>(a) * b;
-  return {static_cast<uint64_t>(p >> 64), static_cast<uint64_t>(p)};
-#else
+// The portable forms, always compiled (the unit tests hold the fast ones to them).
+inline U128 mul64_portable(uint64_t a, uint64_t b) {
   const uint64_t a0 = a & 0xFFFFFFFF, a1 = a >> 32, b0 = b & 0xFFFFFFFF, b1 = b >> 32;
   const uint64_t p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
   const uint64_t mid = (p00 >> 32) + (p01 & 0xFFFFFFFF) + (p10 & 0xFFFFFFFF);
   return {p11 + (p01 >> 32) + (p10 >> 32) + (mid >> 32), (mid << 32) | (p00 & 0xFFFFFFFF)};
-#endif
 }
-
-// (n.hi:n.lo) / d for n.hi < d, so the quotient fits in 64 bits. Returns the quotient;
-// *rem gets the remainder.
-inline uint64_t div128(U128 n, uint64_t d, uint64_t* rem) {
-#ifdef TRAPEZE_HOST_U128
-  const HostU128 x = (static_cast<HostU128>(n.hi) << 64) | n.lo;
-  *rem = static_cast<uint64_t>(x % d);
-  return static_cast<uint64_t>(x / d);
-#else
+inline uint64_t div128_portable(U128 n, uint64_t d, uint64_t* rem) {
   uint64_t r = n.hi, q = 0;
   for (int bit = 63; bit >= 0; --bit) {
     const bool carry = r >> 63;
@@ -90,6 +79,26 @@ inline uint64_t div128(U128 n, uint64_t d, uint64_t* rem) {
   }
   *rem = r;
   return q;
+}
+
+inline U128 mul64(uint64_t a, uint64_t b) {
+#ifdef TRAPEZE_HOST_U128
+  const HostU128 p = static_cast<HostU128>(a) * b;
+  return {static_cast<uint64_t>(p >> 64), static_cast<uint64_t>(p)};
+#else
+  return mul64_portable(a, b);
+#endif
+}
+
+// (n.hi:n.lo) / d for n.hi < d, so the quotient fits in 64 bits. Returns the quotient;
+// *rem gets the remainder.
+inline uint64_t div128(U128 n, uint64_t d, uint64_t* rem) {
+#ifdef TRAPEZE_HOST_U128
+  const HostU128 x = (static_cast<HostU128>(n.hi) << 64) | n.lo;
+  *rem = static_cast<uint64_t>(x % d);
+  return static_cast<uint64_t>(x / d);
+#else
+  return div128_portable(n, d, rem);
 #endif
 }
 

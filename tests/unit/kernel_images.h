@@ -102,9 +102,9 @@ inline std::vector<uint8_t> elf32(uint32_t entry, const std::vector<ElfSegment>&
 }
 
 // A file in the temporary directory, removed when the object goes.
-struct TempFile {
+struct KernelTempFile {
   std::filesystem::path path;
-  explicit TempFile(const std::vector<uint8_t>& bytes, const std::string& suffix = ".bin") {
+  explicit KernelTempFile(const std::vector<uint8_t>& bytes, const std::string& suffix = ".bin") {
     static int counter = 0;
     path = std::filesystem::temp_directory_path() /
            ("trapeze-kernel-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) +
@@ -113,9 +113,9 @@ struct TempFile {
     out.write(reinterpret_cast<const char*>(bytes.data()),
               static_cast<std::streamsize>(bytes.size()));
   }
-  TempFile(const TempFile&) = delete;
-  TempFile& operator=(const TempFile&) = delete;
-  ~TempFile() { std::filesystem::remove(path); }
+  KernelTempFile(const KernelTempFile&) = delete;
+  KernelTempFile& operator=(const KernelTempFile&) = delete;
+  ~KernelTempFile() { std::filesystem::remove(path); }
   std::string name() const { return path.string(); }
 };
 

@@ -22,7 +22,7 @@ TEST_CASE("Machine: COM1 transmits to the --serial file") {
       0xB0, '\n', 0xEE,        // mov al, 10; out dx, al
       0xFA, 0xF4,              // cli; hlt
   };
-  TempFile kernel(elf32(0x100000, {ElfSegment{0x100000, 0x100000, code, 16}}, multiboot_header(0)));
+  KernelTempFile kernel(elf32(0x100000, {ElfSegment{0x100000, 0x100000, code, 16}}, multiboot_header(0)));
   const std::filesystem::path out = kernel.path.string() + ".serial";
   {
     MachineConfig config;

@@ -83,19 +83,21 @@ TEST_CASE("Machine: HLT with interrupts off stops the run") {
   CHECK(machine.run().reason == StopReason::kHaltedInterruptsOff);
 }
 
-TEST_CASE("Machine: HLT with interrupts on skips to the next event, then halts forever") {
-  RomFile rom(rom_with({0xFB, 0xF4}));  // sti; hlt
+TEST_CASE("Machine: HLT with interrupts on skips ahead to the next event") {
+  // Mask every IRQ at the PICs (the PIT runs from power-on, as on a PC), then sti; hlt.
+  RomFile rom(rom_with({0xB0, 0xFF, 0xE6, 0x21, 0xE6, 0xA1, 0xFB, 0xF4}));
   Machine machine(rom.config());
   uint64_t fired_at_ns = 0;
   EventType type = machine.scheduler().register_type(
       "test", [&](uint64_t) { fired_at_ns = machine.scheduler().now_ns(); });
   machine.scheduler().schedule(type, 1'000'000);
 
-  RunResult result = machine.run();
+  // Nothing else is scheduled (the PIT waits to be programmed): halted for good.
+  RunResult result = machine.run_for(2'000'000);
   CHECK(result.reason == StopReason::kHaltedForever);
   CHECK(fired_at_ns == 1'000'000);
   CHECK(result.virtual_time_ns == 1'000'000);
-  CHECK(result.instructions_retired == 3);  // jmp far, sti, hlt
+  CHECK(result.instructions_retired == 6);  // jmp far, mov, out, out, sti, hlt
 }
 
 TEST_CASE("Machine: an endless loop stops at the instruction budget, in virtual time") {

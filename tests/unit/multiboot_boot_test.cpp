@@ -37,7 +37,7 @@ std::vector<uint8_t> elf_kernel(uint32_t flags = 0x3) {
                multiboot_header(flags));
 }
 
-MachineConfig config_for(const TempFile& kernel) {
+MachineConfig config_for(const KernelTempFile& kernel) {
   MachineConfig c;
   c.memory_mib = 32;
   c.kernel_path = kernel.name();
@@ -58,7 +58,7 @@ std::string guest_string(Machine& m, uint64_t address) {
 }
 
 std::string boot_error(const std::vector<uint8_t>& image, uint64_t memory_mib = 32) {
-  TempFile kernel(image);
+  KernelTempFile kernel(image);
   MachineConfig c = config_for(kernel);
   c.memory_mib = memory_mib;
   try {
@@ -72,7 +72,7 @@ std::string boot_error(const std::vector<uint8_t>& image, uint64_t memory_mib = 
 }  // namespace
 
 TEST_CASE("multiboot boot: segments loaded, bss zeroed, the CPU at the entry as the spec says") {
-  TempFile kernel(elf_kernel());
+  KernelTempFile kernel(elf_kernel());
   Machine m(config_for(kernel));
   CHECK(guest_bytes(m, 0x100000, kKernelCode.size()) == kKernelCode);
   CHECK(guest_bytes(m, 0x180000, 4) == std::vector<uint8_t>{'D', 'A', 'T', 'A'});
@@ -116,8 +116,8 @@ TEST_CASE("multiboot boot: segments loaded, bss zeroed, the CPU at the entry as 
 
 TEST_CASE("multiboot boot: the information structure") {
   const std::vector<uint8_t> module_bytes = {'m', 'o', 'd', '!', 0, 1, 2};
-  TempFile module(module_bytes);
-  TempFile kernel(elf_kernel());
+  KernelTempFile module(module_bytes);
+  KernelTempFile kernel(elf_kernel());
   MachineConfig c = config_for(kernel);
   c.append = "console=ttyS0 quiet";
   c.initrd_path = module.name();
@@ -163,7 +163,7 @@ TEST_CASE("multiboot boot: the information structure") {
 }
 
 TEST_CASE("multiboot boot: without --append or --initrd") {
-  TempFile kernel(elf_kernel());
+  KernelTempFile kernel(elf_kernel());
   Machine m(config_for(kernel));
   const uint32_t info = static_cast<uint32_t>(m.cpu().gpr[kRbx]);
   CHECK(guest_string(m, guest32(m, info + multiboot::kInfoCmdlineOffset)) == kernel.name() + " ");
@@ -171,7 +171,7 @@ TEST_CASE("multiboot boot: without --append or --initrd") {
 }
 
 TEST_CASE("multiboot boot: the kernel runs, reads its information and uses COM1") {
-  TempFile kernel(elf_kernel());
+  KernelTempFile kernel(elf_kernel());
   Machine m(config_for(kernel));
   std::string console, serial;
   m.set_debugcon_sink([&](char ch) { console += ch; });
@@ -188,7 +188,7 @@ TEST_CASE("multiboot boot: an a.out-kludge kernel") {
   std::vector<uint8_t> image = multiboot_header(0x10000, &f);
   image.resize(32, 0);
   image.insert(image.end(), kKernelCode.begin(), kKernelCode.end());
-  TempFile kernel(image);
+  KernelTempFile kernel(image);
   Machine m(config_for(kernel));
   CHECK(m.cpu().rip == 0x100020);
   CHECK(guest_bytes(m, 0x100020, kKernelCode.size()) == kKernelCode);
@@ -199,7 +199,7 @@ TEST_CASE("multiboot boot: an a.out-kludge kernel") {
 }
 
 TEST_CASE("multiboot boot: --kernel wins over --bios") {
-  TempFile kernel(elf_kernel());
+  KernelTempFile kernel(elf_kernel());
   MachineConfig c = config_for(kernel);
   c.bios_path = "/nonexistent/bios.bin";  // never read
   Machine m(c);
@@ -238,8 +238,8 @@ TEST_CASE("multiboot boot: files that cannot be booted are one-line errors") {
 }
 
 TEST_CASE("multiboot boot: a module that does not fit in RAM") {
-  TempFile module(std::vector<uint8_t>(3 * 1024 * 1024, 0xAB));
-  TempFile kernel(elf_kernel());
+  KernelTempFile module(std::vector<uint8_t>(3 * 1024 * 1024, 0xAB));
+  KernelTempFile kernel(elf_kernel());
   MachineConfig c = config_for(kernel);
   c.memory_mib = 4;
   c.initrd_path = module.name();

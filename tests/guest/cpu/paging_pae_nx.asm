@@ -14,6 +14,10 @@
 ; pages and page tables, PTE formats, reserved bits), 4.6 (access rights, execute
 ; disable), 4.7 (#PF error code, I/D and RSVD), 4.1.4 (CPUID PAE, NX and MAXPHYADDR),
 ; 2.2.1 (IA32_EFER.NXE); AMD APM Vol. 2 5.3 and 5.6 agree.
+;
+; QEMU TCG (7.2) reports reserved-bit faults with P=0 (error 0x8, checks 6 and 8 fail);
+; Bochs 2.7 sets P, as the SDM says (reserved bits are only checked in present entries).
+; QEMU's default CPU (qemu32) has no NX: run it with -cpu max to exercise those checks.
 
 %define TEST_NAME "paging_pae_nx"
 %include "harness.inc"

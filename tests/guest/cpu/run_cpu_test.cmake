@@ -2,6 +2,8 @@
 #   cmake -DTRAPEZE=path -DROM=path -DNAME=name -P run_cpu_test.cmake
 # Passes when trapeze exits with status 1 (the guest wrote 0 to port 0xF4) and the debug
 # console shows the line "PASS: <name>". Prints the guest's output either way.
+# --no-reboot (like QEMU's -no-reboot) makes a triple fault end the run at once; its
+# exit status is also 1, so the PASS line is what tells the two apart.
 foreach(var TRAPEZE ROM NAME)
   if(NOT DEFINED ${var})
     message(FATAL_ERROR "run_cpu_test.cmake: -D${var}=... is required")
@@ -12,7 +14,7 @@ if(NOT EXISTS "${ROM}")
 endif()
 
 execute_process(
-  COMMAND "${TRAPEZE}" --bios "${ROM}" --headless --debugcon stdio -m 32 --timeout 20
+  COMMAND "${TRAPEZE}" --bios "${ROM}" --headless --debugcon stdio -m 32 --timeout 20 --no-reboot
   OUTPUT_VARIABLE out
   ERROR_VARIABLE err
   RESULT_VARIABLE status)
