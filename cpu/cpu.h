@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "cpu/cpu_exception.h"
@@ -60,9 +61,11 @@ class Cpu {
   // Steps run() has taken: instructions plus interrupt/exception deliveries. Virtual time
   // advances with these, so a guest stuck in a fault loop still sees time pass.
   uint64_t steps() const { return steps_; }
-  // The time-stamp counter. For now it counts retired instructions (one cycle each); it
-  // moves to the machine's virtual clock when the board has one.
-  uint64_t timestamp() const { return retired_ + msr.tsc_offset; }
+  // The time-stamp counter: the board's virtual clock (1 GHz: one tick per ns) when it
+  // gives one, else retired instructions; plus the offset WRMSR 0x10 sets.
+  void set_clock(std::function<uint64_t()> now_ns) { clock_ = std::move(now_ns); }
+  uint64_t cycles() const { return clock_ ? clock_() : retired_; }
+  uint64_t timestamp() const { return cycles() + msr.tsc_offset; }
 
   Mmu& mmu() { return mmu_; }
   // Physical memory changed under the CPU (remapping, or a device wrote RAM by DMA):
@@ -247,6 +250,7 @@ class Cpu {
   bool ext_ = false;  // delivering an external event: selector faults carry EXT
   uint64_t retired_ = 0;
   uint64_t steps_ = 0;
+  std::function<uint64_t()> clock_;
 };
 
 }  // namespace trapeze

@@ -58,7 +58,7 @@ std::optional<uint64_t> read_msr(Cpu& c, uint32_t index) {
 
 bool write_msr(Cpu& c, uint32_t index, uint64_t value) {
   switch (index) {
-    case kTsc: c.msr.tsc_offset = value - c.instructions_retired(); return true;
+    case kTsc: c.msr.tsc_offset = value - c.cycles(); return true;
     case kBiosUpdateTrigger: return true;  // microcode updates are accepted and ignored
     case kMtrrCap: case kPlatformId: case kMcgCap: return false;  // read-only
     case kPerfCounter0: case kPerfCounter1: case kEventSelect0: case kEventSelect1: return true;

@@ -96,6 +96,11 @@ Machine::Machine(MachineConfig config) try
 
 void Machine::wire_devices() {
   cpu_.set_interrupt_source(&pic_);
+  // RDTSC reads the virtual clock, exact within a slice.
+  cpu_.set_clock([this] {
+    return in_slice_ ? slice_start_ns_ + (cpu_.steps() - slice_start_steps_) * kNsPerInstruction
+                     : scheduler_.now_ns();
+  });
   // The ISA interrupt lines of the PC/AT.
   pit_.irq0().connect(pic_.input(0));
   i8042_.keyboard_irq().connect(pic_.input(1));
