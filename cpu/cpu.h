@@ -214,7 +214,10 @@ class Cpu {
   void interrupt_protected(uint8_t vector, bool software, const CpuException* exception);
   // Segment-check failures: the fault for segment `s`.
   [[noreturn]] void segment_fault(unsigned s);
+  void far_transfer(uint16_t selector, uint64_t offset, unsigned osize, bool call);
   void far_call_gate(const Descriptor& gate, uint16_t gate_selector, unsigned osize, bool call);
+  // Pushes CS and then (E)IP, each `size` bytes: the return address of a far CALL.
+  void push_return_address(unsigned size);
   void return_to_outer_level_segments();
   void load_cs_for_transfer(uint16_t selector, const Descriptor& d, unsigned new_cpl);
 

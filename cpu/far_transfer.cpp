@@ -30,50 +30,28 @@ void Cpu::jump(uint64_t target) {
 }
 
 void Cpu::far_jump(uint16_t selector, uint64_t offset, unsigned osize) {
-  (void)osize;
-  if (!pm()) {
-    if (offset > seg[kCs].limit) raise(vec::kGeneral, 0);
-    load_segment(kCs, selector);
-    rip = offset;
-    return;
-  }
-  if ((selector & 0xFFFC) == 0) raise(vec::kGeneral, 0);
-  const Descriptor d = load_descriptor(selector, vec::kGeneral);
-  if (!d.system()) {
-    if (!d.code()) raise(vec::kGeneral, selector_error(selector));
-    if (d.conforming() ? d.dpl() > cpl_ : ((selector & 3) > cpl_ || d.dpl() != cpl_))
-      raise(vec::kGeneral, selector_error(selector));
-    if (!d.present()) raise(vec::kNotPresent, selector_error(selector));
-    if (offset > d.limit()) raise(vec::kGeneral, 0);
-    load_cs_for_transfer(selector, d, cpl_);
-    rip = offset;
-    return;
-  }
-  switch (d.type()) {
-    case sys::kCallGate16:
-    case sys::kCallGate32:
-      far_call_gate(d, selector, osize, false);
-      return;
-    case sys::kTaskGate:
-    case sys::kTss16Available:
-    case sys::kTss32Available:
-      task_switch(selector, d, TaskSwitchSource::kJump);
-      return;
-    default:
-      raise(vec::kGeneral, selector_error(selector));
-  }
+  far_transfer(selector, offset, osize, false);
 }
 
 void Cpu::far_call(uint16_t selector, uint64_t offset, unsigned osize) {
+  far_transfer(selector, offset, osize, true);
+}
+
+void Cpu::push_return_address(unsigned size) {
+  if (size == 4) {
+    push<uint32_t>(seg[kCs].selector);
+    push<uint32_t>(static_cast<uint32_t>(rip));
+  } else {
+    push<uint16_t>(seg[kCs].selector);
+    push<uint16_t>(static_cast<uint16_t>(rip));
+  }
+}
+
+// JMP far and CALL far share their checks; CALL also pushes CS:IP (SDM vol. 2, JMP/CALL).
+void Cpu::far_transfer(uint16_t selector, uint64_t offset, unsigned osize, bool call) {
   if (!pm()) {
     if (offset > seg[kCs].limit) raise(vec::kGeneral, 0);
-    if (osize == 32) {
-      push<uint32_t>(seg[kCs].selector);
-      push<uint32_t>(static_cast<uint32_t>(rip));
-    } else {
-      push<uint16_t>(seg[kCs].selector);
-      push<uint16_t>(static_cast<uint16_t>(rip));
-    }
+    if (call) push_return_address(osize / 8);
     load_segment(kCs, selector);
     rip = offset;
     return;
@@ -86,13 +64,7 @@ void Cpu::far_call(uint16_t selector, uint64_t offset, unsigned osize) {
       raise(vec::kGeneral, selector_error(selector));
     if (!d.present()) raise(vec::kNotPresent, selector_error(selector));
     if (offset > d.limit()) raise(vec::kGeneral, 0);
-    if (osize == 32) {
-      push<uint32_t>(seg[kCs].selector);
-      push<uint32_t>(static_cast<uint32_t>(rip));
-    } else {
-      push<uint16_t>(seg[kCs].selector);
-      push<uint16_t>(static_cast<uint16_t>(rip));
-    }
+    if (call) push_return_address(osize / 8);
     load_cs_for_transfer(selector, d, cpl_);
     rip = offset;
     return;
@@ -100,12 +72,12 @@ void Cpu::far_call(uint16_t selector, uint64_t offset, unsigned osize) {
   switch (d.type()) {
     case sys::kCallGate16:
     case sys::kCallGate32:
-      far_call_gate(d, selector, osize, true);
+      far_call_gate(d, selector, osize, call);
       return;
     case sys::kTaskGate:
     case sys::kTss16Available:
     case sys::kTss32Available:
-      task_switch(selector, d, TaskSwitchSource::kCall);
+      task_switch(selector, d, call ? TaskSwitchSource::kCall : TaskSwitchSource::kJump);
       return;
     default:
       raise(vec::kGeneral, selector_error(selector));
@@ -158,13 +130,7 @@ void Cpu::far_call_gate(const Descriptor& gate, uint16_t gate_selector, unsigned
     return;
   }
   if (offset > target.limit()) raise(vec::kGeneral, 0);
-  if (size == 4) {
-    push<uint32_t>(seg[kCs].selector);
-    push<uint32_t>(static_cast<uint32_t>(rip));
-  } else {
-    push<uint16_t>(seg[kCs].selector);
-    push<uint16_t>(static_cast<uint16_t>(rip));
-  }
+  push_return_address(size);
   load_cs_for_transfer(target_selector, target, cpl_);
   rip = offset;
 }

@@ -10,7 +10,8 @@ using fpu::make_f80;
 
 Float80 OperandGenerator::normal(int32_t lo_exp, int32_t hi_exp) {
   const uint16_t e = static_cast<uint16_t>(lo_exp + static_cast<int32_t>(below(static_cast<unsigned>(hi_exp - lo_exp + 1))));
-  return make_f80(bits() & 1, e, boundary_bits(bits() | fpu::kIntegerBit));
+  const bool sign = bits() & 1;  // one draw per statement: the same operands with every compiler
+  return make_f80(sign, e, boundary_bits(bits() | fpu::kIntegerBit));
 }
 
 // Significands whose low bits sit at or next to a rounding boundary of the 24-, 53- or
@@ -67,7 +68,8 @@ Float80 OperandGenerator::related(Float80 to) {
     default: {
       const int32_t e = static_cast<int32_t>(to.exp()) + static_cast<int32_t>(below(141)) - 70;
       if (e < 1 || e > 0x7FFE) return to;
-      return make_f80(bits() & 1, static_cast<uint16_t>(e), boundary_bits(bits() | fpu::kIntegerBit));
+      const bool sign = bits() & 1;
+      return make_f80(sign, static_cast<uint16_t>(e), boundary_bits(bits() | fpu::kIntegerBit));
     }
   }
 }
@@ -105,7 +107,8 @@ Float80 OperandGenerator::second_operand(Domain domain, Float80 first) {
   if (domain == Domain::kRemainder) {
     const int32_t e = static_cast<int32_t>(first.exp()) - static_cast<int32_t>(below(200));
     if (first.exp() == 0 || first.exp() == 0x7FFF || e < 1) return value(Domain::kAny);
-    return make_f80(bits() & 1, static_cast<uint16_t>(e), boundary_bits(bits() | fpu::kIntegerBit));
+    const bool sign = bits() & 1;
+    return make_f80(sign, static_cast<uint16_t>(e), boundary_bits(bits() | fpu::kIntegerBit));
   }
   if (domain == Domain::kScale) {
     // An integer n with first * 2^n near the limits of the register format, of the
@@ -125,7 +128,9 @@ Float80 OperandGenerator::second_operand(Domain domain, Float80 first) {
 uint16_t OperandGenerator::control_word() {
   const unsigned pc = below(8) == 0 ? 1 : below(3) == 0 ? 0 : below(2) ? 2 : 3;
   const uint16_t masks = below(2) ? 0x3F : static_cast<uint16_t>(bits() & 0x3F);
-  return static_cast<uint16_t>(masks | 0x40 | (pc << 8) | (below(4) << 10) | ((bits() & 1) << 12));
+  const unsigned rc = below(4);
+  const unsigned infinity_control = bits() & 1;
+  return static_cast<uint16_t>(masks | 0x40 | (pc << 8) | (rc << 10) | (infinity_control << 12));
 }
 
 void OperandGenerator::fill_memory(MemKind mem, RunInput& in) {
@@ -167,7 +172,10 @@ void OperandGenerator::fill_memory(MemKind mem, RunInput& in) {
       break;
     }
     case MemKind::kBcd: {
-      for (unsigned n = 0; n < 9; ++n) in.memory[n] = static_cast<uint8_t>((below(10) << 4) | below(10));
+      for (unsigned n = 0; n < 9; ++n) {
+        const unsigned high = below(10);
+        in.memory[n] = static_cast<uint8_t>((high << 4) | below(10));
+      }
       if (below(4) == 0)
         for (unsigned n = below(9); n < 9; ++n) in.memory[n] = 0;  // short numbers
       in.memory[9] = static_cast<uint8_t>(bits() & 0x80);

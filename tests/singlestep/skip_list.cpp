@@ -133,8 +133,9 @@ bool idiv_overflow_missed(const MooTest& test) {
 
 constexpr SkipRule kRules[] = {
     {"D8 D9 DA DB DC DD DE DF", nullptr,
-     "no x87 yet: the FPU lands in issue 4; a 286 without a coprocessor treats ESC as a "
-     "no-op with a memory operand"},
+     "x87 escape: the captured 286 had no coprocessor and treats ESC as a no-op with a "
+     "memory operand, trapeze is a P6 with an x87 that executes it (tests/fpu checks it "
+     "against the host's x87 instead)"},
     {"*", lock_on_unlockable_form,
      "LOCK (F0) on a form a 386 cannot lock (SDM LOCK page: ADD ADC AND BTC BTR BTS "
      "CMPXCHG(8B) DEC INC NEG NOT OR SBB SUB XOR XADD XCHG with a memory destination): "
