@@ -113,8 +113,7 @@ void Cpu::execute_one() {
   if (((cr0 & cr0::AM) && cpl_ == 3 && (control & flag::AC)) != alignment_check_) update_memory_watch();
   try {
     if (exec_breakpoints_ && !(control & flag::RF)) check_execute_breakpoints();
-    Insn scratch;
-    const Insn& insn = *fetch_decoded(scratch);
+    const Insn& insn = *fetch_decoded(scratch_);
     uint64_t next = rip + insn.length;
     rip = code32() ? next & 0xFFFFFFFF : next & 0xFFFF;
     pending_dr6_ = 0;

@@ -215,6 +215,8 @@ class Cpu {
   // Segment-check failures: the fault for segment `s`.
   [[noreturn]] void segment_fault(unsigned s);
   void far_transfer(uint16_t selector, uint64_t offset, unsigned osize, bool call);
+  Descriptor return_code_segment(uint16_t selector);
+  Segment return_stack_segment(uint16_t ss, unsigned rpl);
   void far_call_gate(const Descriptor& gate, uint16_t gate_selector, unsigned osize, bool call);
   // Pushes CS and then (E)IP, each `size` bytes: the return address of a far CALL.
   void push_return_address(unsigned size);
@@ -241,6 +243,7 @@ class Cpu {
   PortIo& io_;
   Mmu mmu_;
   DecodedCache decoded_;
+  Insn scratch_;  // decode target for instructions the cache does not keep
   InterruptSource* interrupts_ = nullptr;
 
   uint64_t insn_rip_ = 0;   // RIP of the instruction being executed

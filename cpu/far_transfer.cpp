@@ -147,6 +147,29 @@ void Cpu::return_to_outer_level_segments() {
   }
 }
 
+// The code segment a RETF or IRET returns to: never more privileged than the caller,
+// and matching its own RPL (SDM vol. 2, RET and IRET).
+Descriptor Cpu::return_code_segment(uint16_t selector) {
+  if ((selector & 0xFFFC) == 0) raise(vec::kGeneral, 0);
+  const unsigned rpl = selector & 3;
+  if (rpl < cpl_) raise(vec::kGeneral, selector_error(selector));
+  const Descriptor d = load_descriptor(selector, vec::kGeneral);
+  if (!d.code()) raise(vec::kGeneral, selector_error(selector));
+  if (d.conforming() ? d.dpl() > rpl : d.dpl() != rpl) raise(vec::kGeneral, selector_error(selector));
+  if (!d.present()) raise(vec::kNotPresent, selector_error(selector));
+  return d;
+}
+
+// The stack of the outer level a RETF or IRET returns to, checked and marked accessed.
+Segment Cpu::return_stack_segment(uint16_t ss, unsigned rpl) {
+  if ((ss & 0xFFFC) == 0) raise(vec::kGeneral, 0);
+  Descriptor sd = load_descriptor(ss, vec::kGeneral);
+  if ((ss & 3) != rpl || !sd.writable_data() || sd.dpl() != rpl) raise(vec::kGeneral, selector_error(ss));
+  if (!sd.present()) raise(vec::kStack, selector_error(ss));
+  set_descriptor_accessed(ss, sd);
+  return Segment{ss, sd.base(), sd.limit(), sd.rights()};
+}
+
 void Cpu::far_return(unsigned osize, uint16_t pop_bytes) {
   const unsigned size = osize / 8;
   const uint64_t offset = size == 4 ? stack_peek<uint32_t>(0) : stack_peek<uint16_t>(0);
@@ -159,13 +182,8 @@ void Cpu::far_return(unsigned osize, uint16_t pop_bytes) {
     set_sp(sp() + 2 * size + pop_bytes);
     return;
   }
-  if ((selector & 0xFFFC) == 0) raise(vec::kGeneral, 0);
   const unsigned rpl = selector & 3;
-  if (rpl < cpl_) raise(vec::kGeneral, selector_error(selector));
-  const Descriptor d = load_descriptor(selector, vec::kGeneral);
-  if (!d.code()) raise(vec::kGeneral, selector_error(selector));
-  if (d.conforming() ? d.dpl() > rpl : d.dpl() != rpl) raise(vec::kGeneral, selector_error(selector));
-  if (!d.present()) raise(vec::kNotPresent, selector_error(selector));
+  const Descriptor d = return_code_segment(selector);
   if (rpl == cpl_) {
     if (offset > d.limit()) raise(vec::kGeneral, 0);
     load_cs_for_transfer(selector, d, cpl_);
@@ -178,14 +196,10 @@ void Cpu::far_return(unsigned osize, uint16_t pop_bytes) {
   const uint64_t new_sp = size == 4 ? stack_peek<uint32_t>(depth) : stack_peek<uint16_t>(depth);
   const uint16_t ss = static_cast<uint16_t>(size == 4 ? stack_peek<uint32_t>(depth + 4)
                                                       : stack_peek<uint16_t>(depth + 2));
-  if ((ss & 0xFFFC) == 0) raise(vec::kGeneral, 0);
-  Descriptor sd = load_descriptor(ss, vec::kGeneral);
-  if ((ss & 3) != rpl || !sd.writable_data() || sd.dpl() != rpl) raise(vec::kGeneral, selector_error(ss));
-  if (!sd.present()) raise(vec::kStack, selector_error(ss));
+  const Segment outer_ss = return_stack_segment(ss, rpl);
   if (offset > d.limit()) raise(vec::kGeneral, 0);
-  set_descriptor_accessed(ss, sd);
   load_cs_for_transfer(selector, d, rpl);
-  set_segment_cache(kSs, Segment{ss, sd.base(), sd.limit(), sd.rights()});
+  set_segment_cache(kSs, outer_ss);
   set_sp(new_sp + pop_bytes);
   rip = offset;
   return_to_outer_level_segments();
@@ -252,13 +266,8 @@ void Cpu::interrupt_return(unsigned osize) {
     return;
   }
 
-  if ((selector & 0xFFFC) == 0) raise(vec::kGeneral, 0);
   const unsigned rpl = selector & 3;
-  if (rpl < old_cpl) raise(vec::kGeneral, selector_error(selector));
-  const Descriptor d = load_descriptor(selector, vec::kGeneral);
-  if (!d.code()) raise(vec::kGeneral, selector_error(selector));
-  if (d.conforming() ? d.dpl() > rpl : d.dpl() != rpl) raise(vec::kGeneral, selector_error(selector));
-  if (!d.present()) raise(vec::kNotPresent, selector_error(selector));
+  const Descriptor d = return_code_segment(selector);
 
   // EFLAGS by the rules of the privilege level being left.
   uint32_t writable = kIretFlags;
@@ -276,15 +285,11 @@ void Cpu::interrupt_return(unsigned osize) {
   }
   const uint64_t new_sp = peek(3);
   const uint16_t ss = static_cast<uint16_t>(peek(4));
-  if ((ss & 0xFFFC) == 0) raise(vec::kGeneral, 0);
-  Descriptor sd = load_descriptor(ss, vec::kGeneral);
-  if ((ss & 3) != rpl || !sd.writable_data() || sd.dpl() != rpl) raise(vec::kGeneral, selector_error(ss));
-  if (!sd.present()) raise(vec::kStack, selector_error(ss));
+  const Segment outer_ss = return_stack_segment(ss, rpl);
   if (offset > d.limit()) raise(vec::kGeneral, 0);
-  set_descriptor_accessed(ss, sd);
   flags.write_masked(eflags, writable);
   load_cs_for_transfer(selector, d, rpl);
-  set_segment_cache(kSs, Segment{ss, sd.base(), sd.limit(), sd.rights()});
+  set_segment_cache(kSs, outer_ss);
   set_sp(new_sp);
   rip = offset;
   return_to_outer_level_segments();

@@ -50,8 +50,18 @@ class Flags {
     return lazy_ ? (std::popcount(static_cast<uint8_t>(result_)) & 1) == 0 : (bits_ & flag::PF) != 0;
   }
   bool df() const { return bits_ & flag::DF; }
-  bool get(uint32_t mask) const { return (read() & mask) != 0; }
-  void set(uint32_t mask, bool on) { write_masked(on ? mask : 0, mask); }
+  // Control bits (IF, VM, AC, ...) are read and written without touching the lazily
+  // kept arithmetic flags; only arithmetic masks materialize them.
+  bool get(uint32_t mask) const {
+    return ((mask & flag::kArith) ? read() : bits_) & mask;
+  }
+  void set(uint32_t mask, bool on) {
+    if (mask & flag::kArith) {
+      write_masked(on ? mask : 0, mask);
+    } else {
+      bits_ = on ? (bits_ | mask) : (bits_ & ~mask);
+    }
+  }
 
   template <typename T>
   void set_add(T a, T b, T r) {
