@@ -54,6 +54,10 @@ bool result_allowed(const X87& f, const Env& env, bool to_memory);
 void stack_underflow(X87& f, int dest, bool pop);
 // Returns true when masked (the caller's push then happens with the indefinite).
 bool stack_overflow(X87& f);
+// For instructions that replace ST(0) and push a second result (FXTRACT, FSINCOS,
+// FPTAN): false after handling an empty ST(0) or a full stack the way hardware does
+// (masked: the indefinite in ST(0) and pushed).
+bool two_results_fit(X87& f);
 inline bool masked(const X87& f, uint8_t flag) { return f.cw & flag; }
 
 // Register operand ST(i) of a register form: ModRM.rm.

@@ -129,18 +129,7 @@ void fxtract(Cpu& c, const Insn& i) {
   if (!ready(c)) return;
   note_instruction(c, i);
   X87& f = c.fpu;
-  if (f.empty(0)) {  // masked: the indefinite in ST(0) and pushed, full stack or not
-    stack_underflow(f, 0, false);
-    if (masked(f, fpu::ex::IE)) f.push(fpu::kIndefinite);
-    return;
-  }
-  if (f.push_would_overflow()) {
-    if (stack_overflow(f)) {
-      f.set_st(0, fpu::kIndefinite);
-      f.push(fpu::kIndefinite);
-    }
-    return;
-  }
+  if (!two_results_fit(f)) return;
   Env env = f.env();
   const fpu::Extracted r = fpu::extract(env, f.st(0));
   if (commit(f, env)) {

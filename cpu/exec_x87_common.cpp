@@ -67,4 +67,20 @@ bool stack_overflow(X87& f) {
   return false;
 }
 
+bool two_results_fit(X87& f) {
+  if (f.empty(0)) {
+    stack_underflow(f, 0, false);
+    if (masked(f, fpu::ex::IE)) f.push(fpu::kIndefinite);
+    return false;
+  }
+  if (f.push_would_overflow()) {
+    if (stack_overflow(f)) {
+      f.set_st(0, fpu::kIndefinite);
+      f.push(fpu::kIndefinite);
+    }
+    return false;
+  }
+  return true;
+}
+
 }  // namespace trapeze::x87

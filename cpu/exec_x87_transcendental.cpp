@@ -42,18 +42,7 @@ void replace_and_push(Cpu& c, const Insn& i) {
   note_instruction(c, i);
   X87& f = c.fpu;
   set_c2(f, false);  // also after a stack fault
-  if (f.empty(0)) {  // masked: the indefinite in ST(0) and pushed, full stack or not
-    stack_underflow(f, 0, false);
-    if (masked(f, fpu::ex::IE)) f.push(fpu::kIndefinite);
-    return;
-  }
-  if (f.push_would_overflow()) {
-    if (stack_overflow(f)) {
-      f.set_st(0, fpu::kIndefinite);
-      f.push(fpu::kIndefinite);
-    }
-    return;
-  }
+  if (!two_results_fit(f)) return;
   if (!fpu::trig_in_range(f.st(0))) {
     f.sw &= static_cast<uint16_t>(~x87sw::C1);
     return set_c2(f, true);
