@@ -37,18 +37,43 @@ RowInfo parse_operands(const OpcodeRow& row) {
     if (op.empty()) continue;
     Imm imm = Imm::kNone;
     switch (op[0]) {
-      case 'E': case 'G': case 'S': info.modrm = true; break;
-      case 'M': info.modrm = true; info.mem_only = true; break;
-      case 'R': info.modrm = true; info.reg_only = true; break;
-      case 'C': case 'D': info.modrm = true; info.force_reg = true; break;
-      case 'I':
-        imm = op == "Ib" ? Imm::kByte : op == "Ibs" ? Imm::kByteSigned : op == "Iw" ? Imm::kWord
-            : op == "Iz" ? Imm::kZ : op == "Iv" ? Imm::kV : Imm::kNone;
+      case 'E':
+      case 'G':
+      case 'S':
+        info.modrm = true;
         break;
-      case 'J': imm = op == "Jb" ? Imm::kJb : Imm::kJz; break;
-      case 'A': imm = Imm::kFarPtr; break;
-      case 'O': imm = Imm::kMoffs; break;
-      default: break;  // fixed registers and constants: no encoding bytes
+      case 'M':
+        info.modrm = true;
+        info.mem_only = true;
+        break;
+      case 'R':
+        info.modrm = true;
+        info.reg_only = true;
+        break;
+      case 'C':
+      case 'D':
+        info.modrm = true;
+        info.force_reg = true;
+        break;
+      case 'I':
+        imm = op == "Ib"    ? Imm::kByte
+              : op == "Ibs" ? Imm::kByteSigned
+              : op == "Iw"  ? Imm::kWord
+              : op == "Iz"  ? Imm::kZ
+              : op == "Iv"  ? Imm::kV
+                            : Imm::kNone;
+        break;
+      case 'J':
+        imm = op == "Jb" ? Imm::kJb : Imm::kJz;
+        break;
+      case 'A':
+        imm = Imm::kFarPtr;
+        break;
+      case 'O':
+        imm = Imm::kMoffs;
+        break;
+      default:
+        break;  // fixed registers and constants: no encoding bytes
     }
     if (op[0] == 'I' && imm == Imm::kNone)
       throw std::logic_error(std::string("opcode table: bad operand ") + row.operands);
@@ -85,7 +110,8 @@ struct Tables {
       RowInfo ri = parse_operands(row);
       info.push_back(ri);
       if (seen[row.opcode] && has_modrm[row.opcode] != ri.modrm)
-        throw std::logic_error(std::string("opcode table: inconsistent ModRM use: ") + row.mnemonic);
+        throw std::logic_error(std::string("opcode table: inconsistent ModRM use: ") +
+                               row.mnemonic);
       seen[row.opcode] = true;
       has_modrm[row.opcode] = ri.modrm;
       auto claim = [&](uint16_t& s) {
@@ -197,20 +223,28 @@ uint64_t sign_extend(uint64_t v, unsigned bytes) {
 uint64_t take_immediate(ByteReader& in, Imm kind, const Insn& insn, uint16_t* selector) {
   const unsigned z = insn.osize == 16 ? 2 : 4;
   switch (kind) {
-    case Imm::kByte: return in.take(1);
+    case Imm::kByte:
+      return in.take(1);
     case Imm::kByteSigned:
-    case Imm::kJb: return sign_extend(in.take(1), 1);
-    case Imm::kWord: return in.take(2);
-    case Imm::kZ: return insn.osize == 64 ? sign_extend(in.take(4), 4) : in.take(z);
-    case Imm::kJz: return sign_extend(in.take(z), z);
-    case Imm::kV: return in.take(insn.osize / 8);
+    case Imm::kJb:
+      return sign_extend(in.take(1), 1);
+    case Imm::kWord:
+      return in.take(2);
+    case Imm::kZ:
+      return insn.osize == 64 ? sign_extend(in.take(4), 4) : in.take(z);
+    case Imm::kJz:
+      return sign_extend(in.take(z), z);
+    case Imm::kV:
+      return in.take(insn.osize / 8);
     case Imm::kFarPtr: {
       uint64_t offset = in.take(z);
       *selector = static_cast<uint16_t>(in.take(2));
       return offset;
     }
-    case Imm::kMoffs: return in.take(insn.asize / 8);
-    case Imm::kNone: break;
+    case Imm::kMoffs:
+      return in.take(insn.asize / 8);
+    case Imm::kNone:
+      break;
   }
   return 0;
 }
@@ -230,16 +264,34 @@ DecodeStatus decode(const uint8_t* bytes, size_t available, unsigned code_size, 
     b = static_cast<uint8_t>(in.take(1));
     if (!in.ok()) return in.too_long() ? DecodeStatus::kTooLong : DecodeStatus::kTruncated;
     switch (b) {
-      case 0x66: insn.prefixes |= prefix::kOpSize; continue;
-      case 0x67: insn.prefixes |= prefix::kAddrSize; continue;
-      case 0xF0: insn.prefixes |= prefix::kLock; continue;
-      case 0xF2: insn.prefixes = (insn.prefixes & ~prefix::kRep) | prefix::kRepne; continue;
-      case 0xF3: insn.prefixes = (insn.prefixes & ~prefix::kRepne) | prefix::kRep; continue;
-      case 0x26: case 0x2E: case 0x36: case 0x3E: case 0x64: case 0x65:
-        insn.prefixes |= prefix::kSegOverride;
-        insn.seg = b == 0x64 ? uint8_t{kFs} : b == 0x65 ? uint8_t{kGs} : static_cast<uint8_t>((b >> 3) & 3);
+      case 0x66:
+        insn.prefixes |= prefix::kOpSize;
         continue;
-      default: break;
+      case 0x67:
+        insn.prefixes |= prefix::kAddrSize;
+        continue;
+      case 0xF0:
+        insn.prefixes |= prefix::kLock;
+        continue;
+      case 0xF2:
+        insn.prefixes = (insn.prefixes & ~prefix::kRep) | prefix::kRepne;
+        continue;
+      case 0xF3:
+        insn.prefixes = (insn.prefixes & ~prefix::kRepne) | prefix::kRep;
+        continue;
+      case 0x26:
+      case 0x2E:
+      case 0x36:
+      case 0x3E:
+      case 0x64:
+      case 0x65:
+        insn.prefixes |= prefix::kSegOverride;
+        insn.seg = b == 0x64   ? uint8_t{kFs}
+                   : b == 0x65 ? uint8_t{kGs}
+                               : static_cast<uint8_t>((b >> 3) & 3);
+        continue;
+      default:
+        break;
     }
     break;
   }
@@ -263,10 +315,10 @@ DecodeStatus decode(const uint8_t* bytes, size_t available, unsigned code_size, 
     insn.reg = static_cast<uint8_t>(reg_field);
     insn.rm = insn.modrm & 7;
   } else {
-    insn.reg = b & 7;  // the register encoded in the opcode (PUSH r, MOV r,imm, ...)
+    insn.reg = opcode & 7;  // the register encoded in the opcode (PUSH r, MOV r,imm, BSWAP r)
   }
-  const uint16_t row_index = reg_form ? t.slot_reg[opcode][reg_field][insn.modrm & 7]
-                                      : t.slot_mem[opcode][reg_field];
+  const uint16_t row_index =
+      reg_form ? t.slot_reg[opcode][reg_field][insn.modrm & 7] : t.slot_mem[opcode][reg_field];
   if (row_index == Tables::kNoRow) {
     // Still consume the ModRM memory bytes so callers learn a length where one exists.
     if (insn.has_modrm && !reg_form) decode_memory(in, insn);
@@ -308,11 +360,28 @@ const char* mnemonic(const Insn& insn) {
 std::span<const OpcodeRow> opcode_rows() {
   static const std::vector<OpcodeRow> all = [] {
     std::vector<OpcodeRow> rows;
-    for (auto family : {alu_rows, move_rows, stack_rows, control_rows, string_rows, shift_rows,
-                        muldiv_rows, bcd_rows, bit_rows, flag_rows, io_rows, system_rows,
-                        exchange_rows, protected_rows, msr_rows, x87_arith_rows,
-                        x87_load_store_rows, x87_compare_rows, x87_transcendental_rows,
-                        x87_stack_rows, x87_control_rows, x87_env_rows}) {
+    for (auto family : {alu_rows,
+                        move_rows,
+                        stack_rows,
+                        control_rows,
+                        string_rows,
+                        shift_rows,
+                        muldiv_rows,
+                        bcd_rows,
+                        bit_rows,
+                        flag_rows,
+                        io_rows,
+                        system_rows,
+                        exchange_rows,
+                        protected_rows,
+                        msr_rows,
+                        x87_arith_rows,
+                        x87_load_store_rows,
+                        x87_compare_rows,
+                        x87_transcendental_rows,
+                        x87_stack_rows,
+                        x87_control_rows,
+                        x87_env_rows}) {
       std::vector<OpcodeRow> part = family();
       rows.insert(rows.end(), part.begin(), part.end());
     }

@@ -20,7 +20,9 @@ class DmaMemory final : public PhysicalMemory {
     if (for_write) written_(address);
     return memory_.page_pointer(address, for_write);
   }
-  uint64_t read(uint64_t address, unsigned size_bytes) override { return memory_.read(address, size_bytes); }
+  uint64_t read(uint64_t address, unsigned size_bytes) override {
+    return memory_.read(address, size_bytes);
+  }
   void write(uint64_t address, unsigned size_bytes, uint64_t value) override {
     memory_.write(address, size_bytes, value);
     written_(address);

@@ -1,17 +1,17 @@
 #include "devices/machine.h"
 
-#include <ctime>
-
-#include "devices/cmos_defaults.h"
-
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <ctime>
 #include <new>
 
 #include "bios/bios_rom.h"
 #include "bios/multiboot.h"
 #include "cpu/log.h"
+#include "devices/ata_disk.h"
+#include "devices/atapi_cdrom.h"
+#include "devices/cmos_defaults.h"
 #include "devices/config_error.h"
 #include "devices/pc_memory_layout.h"
 
@@ -37,8 +37,6 @@ void reject_unsupported(const MachineConfig& config) {
     if (!value.empty())
       throw ConfigError(fmt::format("{} ('{}') is not supported yet", what, value));
   };
-  reject(config.hda_path, "a hard disk image");
-  reject(config.cdrom_path, "a CD-ROM image");
   // The frontend refuses these without --kernel; a config built in code might not.
   if (config.kernel_path.empty()) {
     reject(config.initrd_path, "an initrd without --kernel");
@@ -54,8 +52,12 @@ Machine::Machine(MachineConfig config) try
       memory_(guest_ram_bytes(config_)),
       debugcon_output_(config_.debugcon),
       debug_ports_(io_),
+      firmware_(load_firmware(config_)),
       serial_output_(config_.serial),
       com1_(io_, scheduler_, Uart16550::kCom1Port),
+      com2_(io_, scheduler_, Uart16550::kCom2Port),
+      com3_(io_, scheduler_, Uart16550::kCom3Port),
+      com4_(io_, scheduler_, Uart16550::kCom4Port),
       pic_(io_),
       pit_(io_, scheduler_),
       port61_(io_, pit_),
@@ -66,9 +68,20 @@ Machine::Machine(MachineConfig config) try
                             : static_cast<uint64_t>(std::time(nullptr))),
       keyboard_(scheduler_),
       i8042_(io_, &keyboard_, &mouse_),
-      dma_memory_(memory_, [this](uint64_t address) { cpu_.mmu().code_pages().invalidate(address); }),
+      port92_(io_),
+      dma_memory_(memory_,
+                  [this](uint64_t address) { cpu_.mmu().code_pages().invalidate(address); }),
       dma_(io_, dma_memory_),
-      timed_io_(io_, [this] { catch_up_time(); }, [this] { end_slice_if_event_due(); }),
+      firmware_log_output_(config_.firmware_log),
+      firmware_log_(io_, firmware_log_output_),
+      pci_(io_),
+      host_bridge_(pci_, memory_, isa_bios_window(firmware_)),
+      isa_bridge_(pci_, io_),
+      ide_(pci_, io_, scheduler_, dma_memory_),
+      pm_(pci_, io_, scheduler_),
+      fw_cfg_(io_, memory_.ram_size(), 1, 1),
+      timed_io_(
+          io_, [this] { catch_up_time(); }, [this] { end_slice_if_event_due(); }),
       cpu_(memory_, timed_io_) {
   reject_unsupported(config_);
   memory_.on_map_changed([this] {
@@ -80,11 +93,14 @@ Machine::Machine(MachineConfig config) try
   debug_ports_.set_exit_listener([this](int /*status*/) { cpu_.request_stop(); });
   com1_.set_transmit_sink([this](uint8_t byte) { serial_output_.put(static_cast<char>(byte)); });
   wire_devices();
+  attach_drives();
+  describe_machine_to_firmware();
+  map_ram();
   cpu_.reset();
   // A kernel given with a firmware image wins, as the issue (and QEMU's -kernel, which
   // bypasses the boot menu) has it: the kernel runs without firmware.
   if (config_.kernel_path.empty()) {
-    load_firmware();
+    map_firmware();
   } else {
     boot_kernel();
   }
@@ -104,20 +120,69 @@ void Machine::wire_devices() {
   // The ISA interrupt lines of the PC/AT.
   pit_.irq0().connect(pic_.input(0));
   i8042_.keyboard_irq().connect(pic_.input(1));
+  com2_.irq().connect(pic_.input(3));
+  com4_.irq().connect(pic_.input(3));
   com1_.irq().connect(pic_.input(4));
+  com3_.irq().connect(pic_.input(4));
   rtc_.irq().connect(pic_.input(8));
+  pm_.sci().connect(pic_.input(Piix4Pm::kSciIrq));
   i8042_.aux_irq().connect(pic_.input(12));
+  ide_.primary_irq().connect(pic_.input(14));
+  ide_.secondary_irq().connect(pic_.input(15));
+  // The PCI interrupt lines, as the PIIX3 steers them onto ISA IRQs: one more source of
+  // each IRQ, wired-OR with the ISA device there.
+  std::array<IrqLine::Sink, Pic8259::kIrqCount> pci_irqs;
+  for (unsigned irq = 0; irq < pci_irqs.size(); ++irq)
+    if (irq != Pic8259::kCascadeInput) pci_irqs[irq] = pic_.input(irq);
+  isa_bridge_.set_irq_output([pci_irqs](unsigned irq, bool level) {
+    if (irq < pci_irqs.size() && pci_irqs[irq]) pci_irqs[irq](level);
+  });
+  isa_bridge_.set_elcr_listener([this](uint16_t mask) { pic_.set_level_triggered(mask); });
+
   i8042_.set_a20_listener([this](bool enabled) {
     a20_from_i8042_ = enabled;
     update_a20();
   });
-  // Resets requested by the guest's OUT happen between slices, not inside the OUT.
-  i8042_.set_reset_listener([this] {
-    reset_requested_ = true;
+  port92_.set_a20_listener([this](bool enabled) {
+    a20_from_port92_ = enabled;
+    update_a20();
+  });
+  i8042_.set_reset_listener([this] { request_reset(); });
+  port92_.set_reset_listener([this] { request_reset(); });
+  isa_bridge_.set_reset_listener([this] { request_reset(); });
+  pm_.set_power_off_listener([this] {
+    power_off_requested_ = true;
     cpu_.request_stop();
   });
-  set_pc_defaults(rtc_, memory_.ram_size());
   update_a20();
+}
+
+void Machine::attach_drives() {
+  auto disk = [&](const std::string& path) {
+    return std::make_unique<AtaDisk>(
+        DiskImage::open(path, DiskMedium::kHardDisk, config_.snapshot));
+  };
+  if (!config_.hda_path.empty()) ide_.primary().attach(IdeChannel::kMaster, disk(config_.hda_path));
+  if (!config_.hdb_path.empty()) ide_.primary().attach(IdeChannel::kSlave, disk(config_.hdb_path));
+  if (!config_.cdrom_path.empty())
+    ide_.secondary().attach(IdeChannel::kMaster,
+                            std::make_unique<AtapiCdrom>(DiskImage::open(
+                                config_.cdrom_path, DiskMedium::kCdRom, config_.snapshot)));
+}
+
+void Machine::describe_machine_to_firmware() {
+  BootOrder boot_order;
+  if (!config_.boot_order.empty()) {
+    auto parsed = BootOrder::from_letters(config_.boot_order);
+    if (!parsed)
+      throw ConfigError(fmt::format("boot order '{}' is not up to three of the letters a, c, d, n",
+                                    config_.boot_order));
+    boot_order = *parsed;
+  }
+  // Nothing but the firmware reads these, and a reset keeps them (CMOS is battery-backed).
+  set_pc_defaults(rtc_, memory_.ram_size(), boot_order);
+  fw_cfg_.add_file("etc/e820", fw_cfg_e820_file(pc_memory::firmware_memory_map(memory_.ram_size(),
+                                                                               firmware_.size())));
 }
 
 void Machine::update_a20() { cpu_.mmu().set_a20(a20_from_i8042_ || a20_from_port92_); }
@@ -132,143 +197,81 @@ void Machine::end_slice_if_event_due() {
   if (in_slice_ && scheduler_.next_event_ns() < slice_end_ns_) cpu_.request_stop();
 }
 
+void Machine::request_reset() {
+  reset_requested_ = true;
+  cpu_.request_stop();
+}
+
 void Machine::reset() {
   // A reset reinitialises the processor and the devices; RAM keeps its contents, as on a
-  // PC. A kernel given with --kernel is loaded again, as QEMU's option ROM would.
+  // PC. The host bridge shows the pristine flash again (PAM back to PCI), so the
+  // firmware takes its cold-boot path. A kernel given with --kernel is loaded again, as
+  // QEMU's option ROM would.
   cpu_.reset();
-  com1_.reset();
+  for (Uart16550* uart : {&com1_, &com2_, &com3_, &com4_}) uart->reset();
   pic_.reset();
   pit_.reset();
   port61_.reset();
   i8042_.reset();
+  port92_.reset();
+  pci_.reset();
+  host_bridge_.reset();
+  isa_bridge_.reset();
+  ide_.reset();
+  pm_.reset();
+  fw_cfg_.reset();
   a20_from_i8042_ = true;
   a20_from_port92_ = false;
   update_a20();
-  if (!config_.kernel_path.empty())
-    boot_multiboot(memory_, cpu_,
-                   MultibootOptions{config_.kernel_path, config_.append, config_.initrd_path});
+  if (!config_.kernel_path.empty()) boot_kernel();
 }
 
-void Machine::load_firmware() {
-  std::string path = config_.bios_path.empty() ? default_bios_path() : config_.bios_path;
+std::vector<uint8_t> Machine::load_firmware(const MachineConfig& config) {
+  if (!config.kernel_path.empty()) return {};
+  std::string path = config.bios_path.empty() ? default_bios_path() : config.bios_path;
   if (path.empty())
     throw ConfigError(
-        "no firmware: give a raw ROM image with --bios FILE, or install Debian's seabios");
-  const std::vector<uint8_t> image = load_bios_image(path);
-  map_ram(bios_low_window_bytes(image.size()));
-  map_bios(memory_, image);
-  log_->debug("firmware '{}' ({} KiB), {} MiB of RAM", path, image.size() / 1024,
-              config_.memory_mib);
+        "no firmware: install Debian's seabios package (apt-get install seabios), or give a "
+        "raw ROM image with --bios FILE");
+  return load_bios_image(path);
+}
+
+std::span<const uint8_t> Machine::isa_bios_window(std::span<const uint8_t> image) {
+  return image.last(bios_low_window_bytes(image.size()));
+}
+
+void Machine::map_firmware() {
+  // Below 1 MiB the host bridge shows the image's tail (PAM, set to PCI at reset).
+  memory_.map_rom("bios", kBiosHighEnd - firmware_.size(), firmware_);
+  log_->debug("firmware ({} KiB), {} MiB of RAM", firmware_.size() / 1024, config_.memory_mib);
 }
 
 void Machine::boot_kernel() {
   if (!config_.bios_path.empty())
     log_->info("--kernel boots without firmware: --bios '{}' is not used", config_.bios_path);
-  map_ram(0);
+  // What a BIOS would leave behind: shadow RAM readable and writable below 1 MiB, and
+  // the IDE function decoding both channels.
+  for (uint8_t i = 0; i < I440fx::kPamCount; ++i)
+    host_bridge_.config_write(static_cast<uint8_t>(I440fx::kPam0 + i), 1, i == 0 ? 0x30 : 0x33);
+  ide_.config_write(piix3_ide::kIdeTimingPrimary, 2, 0x8000);
+  ide_.config_write(piix3_ide::kIdeTimingSecondary, 2, 0x8000);
   boot_multiboot(memory_, cpu_,
                  MultibootOptions{config_.kernel_path, config_.append, config_.initrd_path});
   log_->debug("multiboot kernel '{}', {} MiB of RAM", config_.kernel_path, config_.memory_mib);
 }
 
-void Machine::map_ram(uint64_t low_bios_bytes) {
+void Machine::map_ram() {
   const uint64_t ram_bytes = memory_.ram_size();
   const uint64_t low_end = low_ram_end(ram_bytes);
   // Each window shows the RAM at its own address, clipped to the RAM that exists; the
-  // RAM behind the holes stays in the block for shadowing (PAM) later.
+  // RAM behind the holes stays in the block (0xC0000-0xFFFFF is the host bridge's
+  // shadow RAM).
   auto window = [&](uint64_t base, uint64_t end) {
     end = std::min(end, low_end);
     if (base < end) memory_.map_ram(base, end - base);
   };
   window(0, kConventionalEnd);
-  window(kUpperRamStart, kExtendedStart - low_bios_bytes);
   window(kExtendedStart, low_end);
   if (ram_bytes > low_end) memory_.map_ram(kHighRamStart, ram_bytes - low_end, low_end);
 }
-
-void Machine::set_debugcon_sink(std::function<void(char)> sink) {
-  debug_ports_.set_console_sink(std::move(sink));
-}
-
-RunResult Machine::run() { return run_until(kNoEvent); }
-
-RunResult Machine::run_for(uint64_t duration_ns) {
-  const uint64_t now = scheduler_.now_ns();
-  return run_until(now + std::min(duration_ns, kNoEvent - 1 - now));
-}
-
-RunResult Machine::result(StopReason reason, int exit_status) {
-  RunResult r;
-  r.reason = reason;
-  r.exit_status = exit_status;
-  r.instructions_retired = cpu_.instructions_retired();
-  r.virtual_time_ns = scheduler_.now_ns();
-  log_->debug("stopped: {}", describe(r));
-  debugcon_output_.flush();
-  serial_output_.flush();
-  return r;
-}
-
-bool Machine::timed_out() {
-  if (config_.timeout_seconds <= 0) return false;
-  const auto now = std::chrono::steady_clock::now();
-  if (!first_run_start_) first_run_start_ = now;
-  return std::chrono::duration<double>(now - *first_run_start_).count() >= config_.timeout_seconds;
-}
-
-uint64_t Machine::slice_instructions(uint64_t deadline_ns) const {
-  const uint64_t now = scheduler_.now_ns();
-  // Events are never scheduled in the past, so next_event_ns() >= now.
-  const uint64_t until_ns = std::min(scheduler_.next_event_ns(), deadline_ns);
-  uint64_t n = std::min(kMaxSliceInstructions, (until_ns - now) / kNsPerInstruction);
-  if (config_.max_instructions != 0)
-    n = std::min(n, config_.max_instructions - cpu_.instructions_retired());
-  return std::max<uint64_t>(n, 1);
-}
-
-RunResult Machine::run_until(uint64_t deadline_ns) {
-  for (;;) {
-    if (auto status = debug_ports_.exit_status()) return result(StopReason::kGuestExit, *status);
-    if (stop_requested_.exchange(false, std::memory_order_relaxed))
-      return result(StopReason::kStopRequested);
-    if (config_.max_instructions != 0 && cpu_.instructions_retired() >= config_.max_instructions)
-      return result(StopReason::kInstructionBudget);
-    if (timed_out()) return result(StopReason::kTimeout);
-    if (scheduler_.now_ns() >= deadline_ns) return result(StopReason::kDeadline);
-
-    if (cpu_.halted()) {
-      if (!cpu_.flags.get(flag::IF)) return result(StopReason::kHaltedInterruptsOff);
-      if (interrupt_pending()) {
-        cpu_.wake();
-        continue;
-      }
-      // Nothing happens until the next event: skip the idle time in one step.
-      const uint64_t next_ns = scheduler_.next_event_ns();
-      if (next_ns == kNoEvent) return result(StopReason::kHaltedForever);
-      scheduler_.advance_to(std::min(next_ns, deadline_ns));
-      continue;
-    }
-
-    const uint64_t slice = slice_instructions(deadline_ns);
-    slice_start_ns_ = scheduler_.now_ns();
-    slice_start_steps_ = cpu_.steps();
-    slice_end_ns_ = slice_start_ns_ + slice * kNsPerInstruction;
-    in_slice_ = true;
-    const RunStop stop = cpu_.run(slice);
-    in_slice_ = false;
-    const uint64_t steps = cpu_.steps() - slice_start_steps_;
-    scheduler_.advance_to(slice_start_ns_ + steps * kNsPerInstruction);
-    if (reset_requested_) {
-      reset_requested_ = false;
-      log_->info("the guest reset the machine");
-      reset();
-      continue;
-    }
-    if (stop == RunStop::kShutdown) {
-      if (config_.no_reboot) return result(StopReason::kShutdown);
-      log_->warn("triple fault: resetting the machine");
-      reset();
-    }
-  }
-}
-
 }  // namespace trapeze

@@ -16,6 +16,8 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
+#include <vector>
 
 #include "cpu/cpu.h"
 #include "cpu/interrupt_source.h"
@@ -23,18 +25,26 @@
 #include "devices/debug_ports.h"
 #include "devices/dma8237.h"
 #include "devices/dma_memory.h"
+#include "devices/firmware_log.h"
+#include "devices/fw_cfg.h"
+#include "devices/i440fx.h"
 #include "devices/i8042.h"
 #include "devices/io_bus.h"
+#include "devices/machine_config.h"
+#include "devices/pci_bus.h"
 #include "devices/pic8259.h"
+#include "devices/piix3.h"
+#include "devices/piix3_ide.h"
+#include "devices/piix4_pm.h"
 #include "devices/pit8254.h"
+#include "devices/port92.h"
 #include "devices/ps2_keyboard.h"
 #include "devices/ps2_mouse.h"
 #include "devices/rtc_cmos.h"
-#include "devices/system_control_port_b.h"
-#include "devices/timed_port_io.h"
-#include "devices/machine_config.h"
 #include "devices/run_result.h"
 #include "devices/scheduler.h"
+#include "devices/system_control_port_b.h"
+#include "devices/timed_port_io.h"
 #include "devices/uart16550.h"
 #include "mmu/address_map.h"
 
@@ -83,6 +93,12 @@ class Machine {
   Ps2Keyboard& keyboard() { return keyboard_; }
   Ps2Mouse& mouse() { return mouse_; }
   Dma8237& dma() { return dma_; }
+  PciBus& pci() { return pci_; }
+  I440fx& host_bridge() { return host_bridge_; }
+  Piix3& isa_bridge() { return isa_bridge_; }
+  Piix3Ide& ide() { return ide_; }
+  Piix4Pm& power_management() { return pm_; }
+  FwCfg& fw_cfg() { return fw_cfg_; }
   Cpu& cpu() { return cpu_; }
 
  private:
@@ -100,14 +116,23 @@ class Machine {
   // The A20 gate is open when either the 8042 or port 0x92 opens it.
   void update_a20();
   void wire_devices();
-  void load_firmware();
+  void attach_drives();
+  void describe_machine_to_firmware();
+  void map_firmware();
+  // The firmware image the configuration names (none for a direct kernel boot), and its
+  // part the host bridge shows below 1 MiB.
+  static std::vector<uint8_t> load_firmware(const MachineConfig& config);
+  static std::span<const uint8_t> isa_bios_window(std::span<const uint8_t> image);
+  // Resets requested by the guest (8042, port 0x92, 0xCF9, triple fault) happen between
+  // CPU slices, not inside the OUT that asked.
+  void request_reset();
   void reset();
   // Direct kernel boot (--kernel): RAM without a firmware window, the kernel and its
   // modules loaded, the CPU at the kernel's entry point.
   void boot_kernel();
-  // Maps guest RAM around the holes of the PC layout, leaving the last `low_bios_bytes`
-  // below 1 MiB to the firmware's low window.
-  void map_ram(uint64_t low_bios_bytes);
+  // Maps guest RAM around the holes of the PC layout; 0xC0000-0xFFFFF belongs to the host
+  // bridge's PAM (shadow RAM or the BIOS flash).
+  void map_ram();
 
   MachineConfig config_;
   std::shared_ptr<spdlog::logger> log_;
@@ -118,10 +143,15 @@ class Machine {
   Scheduler scheduler_;
   CharOutput debugcon_output_;
   DebugPorts debug_ports_;
+  // The firmware image (empty for a direct kernel boot), mapped below 4 GiB and, through
+  // the host bridge, below 1 MiB.
+  std::vector<uint8_t> firmware_;
   CharOutput serial_output_;
-  // IRQ 4 goes to the 8259 PIC once the board has one; until then the line is only
-  // raised and lowered.
   Uart16550 com1_;
+  // COM2-COM4 exist as on a PC with four ports; nothing is connected to them.
+  Uart16550 com2_;
+  Uart16550 com3_;
+  Uart16550 com4_;
   Pic8259 pic_;
   Pit8254 pit_;
   SystemControlPortB port61_;
@@ -129,13 +159,25 @@ class Machine {
   Ps2Keyboard keyboard_;
   Ps2Mouse mouse_;
   I8042 i8042_;
+  Port92 port92_;
   DmaMemory dma_memory_;
   Dma8237 dma_;
+  CharOutput firmware_log_output_;
+  FirmwareLog firmware_log_;
+  // The i440FX board (QEMU's pc machine): 00.0 host bridge, 01.0 ISA bridge, 01.1 IDE,
+  // 01.3 power management.
+  PciBus pci_;
+  I440fx host_bridge_;
+  Piix3 isa_bridge_;
+  Piix3Ide ide_;
+  Piix4Pm pm_;
+  FwCfg fw_cfg_;
   TimedPortIo timed_io_;
   Cpu cpu_;
   bool a20_from_i8042_ = true;
   bool a20_from_port92_ = false;
   bool reset_requested_ = false;
+  bool power_off_requested_ = false;
   // The current CPU slice, for catch_up_time().
   bool in_slice_ = false;
   uint64_t slice_start_ns_ = 0;

@@ -24,8 +24,14 @@ struct MachineConfig {
   // A raw firmware image (a multiple of 64 KiB, at most 16 MiB). Empty: Debian's SeaBIOS
   // from /usr/share/seabios, when installed.
   std::string bios_path;
+  // IDE drives: the primary channel's master and slave disks, the CD-ROM as the secondary
+  // master (QEMU's -hda, -hdb, -cdrom).
   std::string hda_path;
+  std::string hdb_path;
   std::string cdrom_path;
+  // QEMU's -boot letters ('a' floppy, 'c' disk, 'd' CD-ROM, 'n' network), up to three;
+  // empty: "cad", QEMU's default.
+  std::string boot_order;
   std::string kernel_path;
   std::string initrd_path;
   std::string append;     // kernel command line
@@ -36,6 +42,8 @@ struct MachineConfig {
   // Where COM1 (the 16550A UART at 0x3F8) sends what the guest transmits.
   OutputSpec serial{OutputTarget::kStdio, {}};
   OutputSpec debugcon{OutputTarget::kNone, {}};  // port 0xE9
+  // SeaBIOS's debug log (port 0x402, QEMU's isa-debugcon at iobase 0x402).
+  OutputSpec firmware_log{OutputTarget::kNone, {}};
   // Host (wall-clock) seconds before run() gives up with kTimeout; 0 = never. Wall clock
   // rather than virtual time because its job is to stop hung test runs.
   double timeout_seconds = 0;

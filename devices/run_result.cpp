@@ -14,6 +14,8 @@ const char* to_string(StopReason reason) {
       return "halted with no event left to wake it";
     case StopReason::kShutdown:
       return "shutdown (triple fault)";
+    case StopReason::kPoweredOff:
+      return "powered off";
     case StopReason::kTimeout:
       return "timeout";
     case StopReason::kInstructionBudget:

@@ -11,6 +11,7 @@ enum class StopReason {
   kHaltedInterruptsOff,  // HLT with IF=0: nothing can ever wake the CPU
   kHaltedForever,        // HLT with IF=1, but no event is pending that could interrupt it
   kShutdown,             // triple fault
+  kPoweredOff,           // the guest turned the machine off (ACPI S5)
   kTimeout,              // MachineConfig::timeout_seconds of host time elapsed
   kInstructionBudget,    // MachineConfig::max_instructions retired
   kStopRequested,        // Machine::request_stop()

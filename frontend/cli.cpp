@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 
+#include "devices/cmos_defaults.h"
 #include "devices/config_error.h"
 #include "frontend/cli_values.h"
 
@@ -54,8 +55,20 @@ constexpr auto kOptions = std::to_array<OptionSpec>({
      [](CliOptions& o, std::string_view v) { return set_file(o.bios_path, v, "BIOS image"); }},
     {"hda", 0, "FILE", "first IDE hard disk image (a bare FILE argument means the same)",
      [](CliOptions& o, std::string_view v) { return set_file(o.hda_path, v, "hard disk image"); }},
-    {"cdrom", 0, "FILE", "CD-ROM image (ISO 9660)",
+    {"hdb", 0, "FILE", "second IDE hard disk image (primary slave)",
+     [](CliOptions& o, std::string_view v) { return set_file(o.hdb_path, v, "hard disk image"); }},
+    {"cdrom", 0, "FILE", "CD-ROM image (ISO 9660), the secondary IDE master",
      [](CliOptions& o, std::string_view v) { return set_file(o.cdrom_path, v, "CD-ROM image"); }},
+    {"boot", 0, "ORDER",
+     "boot order as in QEMU: up to three of c (disk), d (CD-ROM), a, n; default cad",
+     [](CliOptions& o, std::string_view v) -> std::optional<std::string> {
+       // QEMU also takes "order=dc"; accept that spelling too.
+       if (v.starts_with("order=")) v.remove_prefix(6);
+       if (!BootOrder::from_letters(v))
+         return fmt::format("--boot '{}' is not up to three of the letters a, c, d, n", v);
+       o.boot_order = std::string(v);
+       return std::nullopt;
+     }},
     {"kernel", 0, "FILE", "boot a multiboot kernel (ELF or a.out kludge) without firmware",
      [](CliOptions& o, std::string_view v) { return set_file(o.kernel_path, v, "kernel"); }},
     {"initrd", 0, "FILE", "initial RAM disk for --kernel",
@@ -75,6 +88,11 @@ constexpr auto kOptions = std::to_array<OptionSpec>({
      [](CliOptions& o, std::string_view v) { return set_output(o.serial, "--serial", v); }},
     {"debugcon", 0, "TARGET", "debug console at port 0xE9: stdio, file:PATH or none (default none)",
      [](CliOptions& o, std::string_view v) { return set_output(o.debugcon, "--debugcon", v); }},
+    {"firmware-log", 0, "TARGET",
+     "SeaBIOS's debug log (port 0x402): stdio, file:PATH or none (default none)",
+     [](CliOptions& o, std::string_view v) {
+       return set_output(o.firmware_log, "--firmware-log", v);
+     }},
     {"timeout", 0, "SECONDS", "stop with exit status 124 after SECONDS of host time (0: never)",
      [](CliOptions& o, std::string_view v) {
        return parse_seconds(v, "--timeout", o.timeout_seconds);

@@ -21,7 +21,9 @@ struct CliOptions {
   uint64_t memory_mib = 128;
   std::string bios_path;
   std::string hda_path;
+  std::string hdb_path;
   std::string cdrom_path;
+  std::string boot_order;  // QEMU's -boot letters; empty: the default
   std::string kernel_path;
   std::string initrd_path;
   std::string append;
@@ -34,6 +36,7 @@ struct CliOptions {
   OutputSpec serial{OutputTarget::kStdio, {}};
   // Port 0xE9 is off unless asked for, as in QEMU.
   OutputSpec debugcon{OutputTarget::kNone, {}};
+  OutputSpec firmware_log{OutputTarget::kNone, {}};
   double timeout_seconds = 0;     // 0: no limit
   uint64_t max_instructions = 0;  // 0: no limit
   LogSpec log;

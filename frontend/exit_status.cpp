@@ -11,6 +11,7 @@ int exit_status_for(const RunResult& result) {
     case StopReason::kHaltedForever:
     case StopReason::kStopRequested:
     case StopReason::kDeadline:
+    case StopReason::kPoweredOff:
       return kExitNormal;
     case StopReason::kShutdown:
       return kExitFailure;
@@ -32,6 +33,7 @@ bool stop_is_noteworthy(const RunResult& result) {
     case StopReason::kHaltedInterruptsOff:
     case StopReason::kStopRequested:
     case StopReason::kDeadline:
+    case StopReason::kPoweredOff:
       return false;
   }
   return true;

@@ -8,8 +8,8 @@ using trapeze::test::CpuHarness;
 
 TEST_CASE("ADD sets carry, overflow, adjust, zero and parity from one result") {
   CpuHarness h;
-  h.load({0xB0, 0x7F,   // mov al, 7Fh
-          0x04, 0x81,   // add al, 81h -> 00, CF=1, ZF=1, AF=1, PF=1, OF=0, SF=0
+  h.load({0xB0, 0x7F,  // mov al, 7Fh
+          0x04, 0x81,  // add al, 81h -> 00, CF=1, ZF=1, AF=1, PF=1, OF=0, SF=0
           0xF4});
   h.run();
   CHECK(h.cpu.reg8(0) == 0x00);
@@ -34,10 +34,10 @@ TEST_CASE("signed overflow: 7FFFh + 1") {
 
 TEST_CASE("SBB borrows through CF and CMP leaves its operand alone") {
   CpuHarness h;
-  h.load({0xF9,                   // stc
-          0xB8, 0x00, 0x00,       // mov ax, 0
-          0x1D, 0x00, 0x00,       // sbb ax, 0 -> FFFF, CF=1
-          0x3D, 0xFF, 0xFF,       // cmp ax, FFFF -> ZF=1, CF=0
+  h.load({0xF9,              // stc
+          0xB8, 0x00, 0x00,  // mov ax, 0
+          0x1D, 0x00, 0x00,  // sbb ax, 0 -> FFFF, CF=1
+          0x3D, 0xFF, 0xFF,  // cmp ax, FFFF -> ZF=1, CF=0
           0xF4});
   h.run();
   CHECK(h.cpu.reg16(kRax) == 0xFFFF);
@@ -151,4 +151,16 @@ TEST_CASE("OUT and IN reach the port bus") {
   CHECK(h.io.writes[0].first == 0xE9);
   CHECK(h.io.writes[0].second == 0x41);
   CHECK(h.cpu.reg8(0) == 0xFF);
+}
+
+TEST_CASE("BSWAP reverses the bytes of a 32-bit register") {
+  CpuHarness h;
+  h.load({0x66, 0xB8, 0x00, 0x00, 0x00, 0x64,  // mov eax, 64000000h
+          0x66, 0x0F, 0xC8,                    // bswap eax
+          0x66, 0xBB, 0x78, 0x56, 0x34, 0x12,  // mov ebx, 12345678h
+          0x66, 0x0F, 0xCB,                    // bswap ebx
+          0xF4});
+  h.run();
+  CHECK(h.cpu.gpr[kRax] == 0x00000064);
+  CHECK(h.cpu.gpr[kRbx] == 0x78563412);
 }

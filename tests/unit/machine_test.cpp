@@ -154,7 +154,7 @@ TEST_CASE("Machine: with no_reboot, a triple fault is reported as shutdown") {
 
 TEST_CASE("Machine: a triple fault resets the machine and the firmware runs again") {
   // Each boot prints one character and triple-faults; the reset runs the ROM again.
-  std::vector<uint8_t> code = {0xB0, 'R', 0xE6, 0xE9,  // mov al,'R'; out 0E9h,al
+  std::vector<uint8_t> code = {0xB0, 'R',  0xE6, 0xE9,  // mov al,'R'; out 0E9h,al
                                0x2E, 0x0F, 0x01, 0x1E, 0x00, 0x01, 0xCC, 0xF4};
   std::vector<uint8_t> image = rom_with(code);
   std::fill(image.begin() + 0x100, image.begin() + 0x106, 0);
@@ -178,8 +178,12 @@ TEST_CASE("Machine: the PC memory layout around the BIOS") {
   memory.write(0x9FFFC, 4, 0x11223344);
   CHECK(memory.read(0x9FFFC, 4) == 0x11223344);  // conventional RAM
   CHECK(memory.read(0xA0000, 1) == 0xFF);        // VGA window: nothing yet
+  // The option ROM area is the host bridge's: open bus at reset, shadow RAM once the
+  // firmware sets its PAM register to read-write.
+  CHECK(memory.read(0xC0000, 1) == 0xFF);
+  machine.host_bridge().config_write(I440fx::kPam0 + 1, 1, 0x33);
   memory.write(0xC0000, 1, 0x55);
-  CHECK(memory.read(0xC0000, 1) == 0x55);     // option ROM area is RAM
+  CHECK(memory.read(0xC0000, 1) == 0x55);
   CHECK(memory.read(0xFFFF0, 1) == 0xEA);     // BIOS low window
   CHECK(memory.read(0xFFFFFFF0, 1) == 0xEA);  // reset vector
   memory.write(0xDFFFFFFC, 4, 0xAABBCCDD);
