@@ -37,9 +37,9 @@ RowInfo parse_operands(const OpcodeRow& row) {
     if (op.empty()) continue;
     Imm imm = Imm::kNone;
     switch (op[0]) {
-      case 'E': case 'G': case 'S': info.modrm = true; break;
+      case 'E': case 'G': case 'S': case 'P': case 'Q': case 'V': case 'W': info.modrm = true; break;
       case 'M': info.modrm = true; info.mem_only = true; break;
-      case 'R': info.modrm = true; info.reg_only = true; break;
+      case 'R': case 'N': case 'U': info.modrm = true; info.reg_only = true; break;
       case 'C': case 'D': info.modrm = true; info.force_reg = true; break;
       case 'I':
         imm = op == "Ib" ? Imm::kByte : op == "Ibs" ? Imm::kByteSigned : op == "Iw" ? Imm::kWord
@@ -67,11 +67,12 @@ struct Tables {
   static constexpr uint16_t kNoRow = 0xFFFF;
   std::vector<OpcodeRow> rows;
   std::vector<RowInfo> info;
-  std::array<bool, 0x200> has_modrm{};
+  std::array<bool, kOpcodeSlots> has_modrm{};
+  std::array<bool, kOpcodeSlots> has_row{};
   // [opcode][ModRM.reg][ModRM.rm] for register forms (rm is ignored by most rows), and
   // [opcode][ModRM.reg] for memory forms and opcodes without ModRM.
-  std::array<std::array<std::array<uint16_t, 8>, 8>, 0x200> slot_reg{};
-  std::array<std::array<uint16_t, 8>, 0x200> slot_mem{};
+  std::array<std::array<std::array<uint16_t, 8>, 8>, kOpcodeSlots> slot_reg{};
+  std::array<std::array<uint16_t, 8>, kOpcodeSlots> slot_mem{};
 
   Tables() {
     for (auto& by_reg : slot_reg)
@@ -79,14 +80,13 @@ struct Tables {
     for (auto& by_reg : slot_mem) by_reg.fill(kNoRow);
     std::span<const OpcodeRow> all = opcode_rows();
     rows.assign(all.begin(), all.end());
-    std::array<bool, 0x200> seen{};
     for (size_t n = 0; n < rows.size(); ++n) {
       const OpcodeRow& row = rows[n];
       RowInfo ri = parse_operands(row);
       info.push_back(ri);
-      if (seen[row.opcode] && has_modrm[row.opcode] != ri.modrm)
+      if (has_row[row.opcode] && has_modrm[row.opcode] != ri.modrm)
         throw std::logic_error(std::string("opcode table: inconsistent ModRM use: ") + row.mnemonic);
-      seen[row.opcode] = true;
+      has_row[row.opcode] = true;
       has_modrm[row.opcode] = ri.modrm;
       auto claim = [&](uint16_t& s) {
         if (s != kNoRow)
@@ -249,8 +249,19 @@ DecodeStatus decode(const uint8_t* bytes, size_t available, unsigned code_size, 
 
   uint16_t opcode = b;
   if (b == 0x0F) {
-    opcode = kMap0F | static_cast<uint16_t>(in.take(1));
+    const uint16_t second = static_cast<uint16_t>(in.take(1));
     if (!in.ok()) return in.too_long() ? DecodeStatus::kTooLong : DecodeStatus::kTruncated;
+    opcode = kMap0F | second;
+    // A mandatory prefix: the last of F2/F3 wins over 66 (SDM vol. 2, 2.1.2).
+    const uint16_t rep_map = (insn.prefixes & prefix::kRep)     ? kMap0FF3
+                             : (insn.prefixes & prefix::kRepne) ? kMap0FF2
+                                                                : 0;
+    if (rep_map && t.has_row[rep_map | second]) {
+      opcode = rep_map | second;
+    } else if ((insn.prefixes & prefix::kOpSize) && t.has_row[kMap0F66 | second]) {
+      opcode = kMap0F66 | second;
+      insn.osize = wide ? 32 : 16;  // selects the instruction, not the operand size
+    }
   }
   unsigned reg_field = 0;
   bool reg_form = true;
@@ -265,8 +276,12 @@ DecodeStatus decode(const uint8_t* bytes, size_t available, unsigned code_size, 
   } else {
     insn.reg = b & 7;  // the register encoded in the opcode (PUSH r, MOV r,imm, ...)
   }
-  const uint16_t row_index = reg_form ? t.slot_reg[opcode][reg_field][insn.modrm & 7]
-                                      : t.slot_mem[opcode][reg_field];
+  uint16_t row_index = reg_form ? t.slot_reg[opcode][reg_field][insn.modrm & 7]
+                                : t.slot_mem[opcode][reg_field];
+  constexpr uint8_t kSimdPrefixes = prefix::kOpSize | prefix::kRep | prefix::kRepne;
+  if (row_index != Tables::kNoRow && (t.rows[row_index].attributes & attr::kNoSimdPrefix) &&
+      (insn.prefixes & kSimdPrefixes))
+    row_index = Tables::kNoRow;
   if (row_index == Tables::kNoRow) {
     // Still consume the ModRM memory bytes so callers learn a length where one exists.
     if (insn.has_modrm && !reg_form) decode_memory(in, insn);
@@ -312,7 +327,8 @@ std::span<const OpcodeRow> opcode_rows() {
                         muldiv_rows, bcd_rows, bit_rows, flag_rows, io_rows, system_rows,
                         exchange_rows, protected_rows, msr_rows, x87_arith_rows,
                         x87_load_store_rows, x87_compare_rows, x87_transcendental_rows,
-                        x87_stack_rows, x87_control_rows, x87_env_rows}) {
+                        x87_stack_rows, x87_control_rows, x87_env_rows, simd_state_rows,
+                        simd_int_rows, simd_move_rows, sse_arith_rows, sse_convert_rows}) {
       std::vector<OpcodeRow> part = family();
       rows.insert(rows.end(), part.begin(), part.end());
     }

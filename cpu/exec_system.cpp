@@ -91,7 +91,8 @@ void ud2(Cpu& c, const Insn&) { c.raise(vec::kInvalidOpcode); }
 void nop(Cpu&, const Insn&) {}
 
 // CR4 bits the CPU implements; setting any other is #GP(0).
-constexpr uint64_t kCr4Supported = cr4::TSD | cr4::DE | cr4::PSE | cr4::PAE | cr4::MCE | cr4::PGE | cr4::PCE;
+constexpr uint64_t kCr4Supported = cr4::TSD | cr4::DE | cr4::PSE | cr4::PAE | cr4::MCE | cr4::PGE | cr4::PCE |
+                                   cr4::OSFXSR | cr4::OSXMMEXCPT;
 
 void mov_from_cr(Cpu& c, const Insn& i) {
   require_cpl0(c);

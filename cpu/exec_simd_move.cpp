@@ -1,0 +1,8 @@
+// Filled in by the next stages.
+#include "cpu/exec_simd.h"
+
+namespace trapeze {
+
+std::vector<OpcodeRow> simd_move_rows() { return {}; }
+
+}  // namespace trapeze
