@@ -256,8 +256,9 @@ DecodeStatus decode(const uint8_t* bytes, size_t available, unsigned code_size, 
     const uint16_t rep_map = (insn.prefixes & prefix::kRep)     ? kMap0FF3
                              : (insn.prefixes & prefix::kRepne) ? kMap0FF2
                                                                 : 0;
-    if (rep_map && t.has_row[rep_map | second]) {
-      opcode = rep_map | second;
+    // With F2/F3 present but no form of theirs, 66 selects nothing either.
+    if (rep_map) {
+      if (t.has_row[rep_map | second]) opcode = rep_map | second;
     } else if ((insn.prefixes & prefix::kOpSize) && t.has_row[kMap0F66 | second]) {
       opcode = kMap0F66 | second;
       insn.osize = wide ? 32 : 16;  // selects the instruction, not the operand size

@@ -34,6 +34,7 @@ void emms(Cpu& c, const Insn&) {
   if (c.cr0 & cr0::EM) c.raise(vec::kInvalidOpcode);
   if (c.cr0 & cr0::TS) c.raise(vec::kNoDevice);
   if ((c.fpu.sw & x87sw::ES) && !x87::signal_pending_exception(c)) return;
+  c.fpu.set_top(0);
   c.fpu.valid = 0;  // every register empty
 }
 

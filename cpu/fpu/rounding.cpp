@@ -114,7 +114,7 @@ uint32_t pack_single(bool sign, const Rounded& r) {
 
 Float80 round_to_register(Env& env, bool sign, int32_t exp, uint64_t signif, uint64_t extra) {
   const Format fmt{env.precision, env.emin, env.emax};
-  Rounded r = round(env, sign, exp, signif, extra, fmt, env.wrap_unmasked);
+  Rounded r = round(env, sign, exp, signif, extra, fmt, true);
   // A denormal of a narrower format (SSE) is a normal 80-bit value.
   if (fmt.emin != kExtendedFormat.emin && !r.infinite && r.signif != 0 && !(r.signif >> 63)) {
     const int shift = std::countl_zero(r.signif);

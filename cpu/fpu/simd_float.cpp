@@ -2,6 +2,7 @@
 
 #include "cpu/fpu/arith.h"
 #include "cpu/fpu/conversions.h"
+#include "cpu/fpu/rounding.h"
 
 namespace trapeze::fpu {
 
@@ -72,14 +73,15 @@ F narrow_exact(Float80 v) {
     return to_double(scratch, v);
 }
 
-// The x87 core told to round to F's format.
+// The x87 core told to round to F's format. Unmasked overflow and underflow behave as
+// for an x87 register destination: PE comes from rounding with the exponent unbounded
+// (as hardware reports it for SSE), and the exponent-wrapped result is never stored.
 template <typename F>
 Env narrow_env(const SimdEnv& e) {
   Env env = e.env;
   env.precision = Traits<F>::kPrecision;
   env.emin = Traits<F>::kEmin;
   env.emax = Traits<F>::kEmax;
-  env.wrap_unmasked = false;
   return env;
 }
 
@@ -147,25 +149,25 @@ F simd_div(SimdEnv& e, F a, F b) {
 }
 
 // MIN/MAX are not IEEE minNum/maxNum: any NaN (quiet too) is invalid and gives the second
-// operand as it is, and so does a pair of zeros, so the order of operands matters.
+// operand (after DAZ), and so does a pair of zeros, so the order of operands matters.
 template <typename F>
 F simd_min(SimdEnv& e, F a, F b) {
+  a = operand(e, a);
+  b = operand(e, b);
   if (is_nan_bits(a) || is_nan_bits(b)) {
     e.env.raised |= ex::IE;
     return b;
   }
-  a = operand(e, a);
-  b = operand(e, b);
   return relate(e, a, b, false) == Relation::kLess ? a : b;
 }
 template <typename F>
 F simd_max(SimdEnv& e, F a, F b) {
+  a = operand(e, a);
+  b = operand(e, b);
   if (is_nan_bits(a) || is_nan_bits(b)) {
     e.env.raised |= ex::IE;
     return b;
   }
-  a = operand(e, a);
-  b = operand(e, b);
   return relate(e, a, b, false) == Relation::kGreater ? a : b;
 }
 
@@ -255,7 +257,12 @@ uint32_t simd_double_to_single(SimdEnv& e, uint64_t a) {
   bool den = false;
   const Float80 x = widen(operand(e, a), &den);
   if (den) e.env.raised |= ex::DE;
-  return flush(e, to_single(e.env, x));
+  if (classify(x) != Class::kNormal) return to_single(e.env, x);  // zeros, infinities, NaNs
+  Env env = narrow_env<uint32_t>(e);
+  const Unpacked u = unpack(x);
+  const Float80 r = round_to_register(env, u.sign, u.exp, u.signif, 0);
+  e.env.raised |= env.raised;
+  return flush(e, narrow_exact<uint32_t>(r));
 }
 
 namespace {
