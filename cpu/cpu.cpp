@@ -56,6 +56,8 @@ void Cpu::reset() {
   tr = Segment{0, 0, 0xFFFF, 0x8B};
   msr = Msrs{};
   fpu.power_on();
+  xmm.fill(Vec128{});
+  mxcsr = mxcsr::kDefault;
   cpl_ = 0;
   decoded_.clear();
   exec_breakpoints_ = data_breakpoints_ = 0;

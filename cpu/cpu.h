@@ -19,6 +19,7 @@
 #include "cpu/interrupt_source.h"
 #include "cpu/msrs.h"
 #include "cpu/registers.h"
+#include "cpu/simd_state.h"
 #include "devices/port_io.h"
 #include "mmu/mmu.h"
 
@@ -36,6 +37,8 @@ inline constexpr uint64_t PAE = 1u << 5;
 inline constexpr uint64_t MCE = 1u << 6;
 inline constexpr uint64_t PGE = 1u << 7;
 inline constexpr uint64_t PCE = 1u << 8;
+inline constexpr uint64_t OSFXSR = 1u << 9;       // the OS saves SSE state with FXSAVE: SSE enabled
+inline constexpr uint64_t OSXMMEXCPT = 1u << 10;  // the OS handles #XM (else unmasked SIMD FP faults are #UD)
 }  // namespace cr4
 
 class Cpu {
@@ -84,6 +87,8 @@ class Cpu {
   DescriptorTable gdtr, idtr;
   Msrs msr;
   X87 fpu;  // the x87 FPU (cpu/fpu/, handlers in cpu/exec_x87_*.cpp)
+  std::array<Vec128, 8> xmm{};  // SSE registers (handlers in cpu/exec_simd_*.cpp, exec_sse_*.cpp)
+  uint32_t mxcsr = mxcsr::kDefault;
 
   // Typed register access. 8-bit numbers 4-7 mean AH/CH/DH/BH (no REX in use).
   uint8_t reg8(unsigned n) const {

@@ -24,6 +24,7 @@ inline constexpr uint8_t kGeneral = 13;   // #GP
 inline constexpr uint8_t kPage = 14;      // #PF
 inline constexpr uint8_t kFpu = 16;       // #MF
 inline constexpr uint8_t kAlignment = 17; // #AC
+inline constexpr uint8_t kSimdFp = 19;    // #XM
 }  // namespace vec
 
 struct CpuException {

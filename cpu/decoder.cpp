@@ -37,43 +37,18 @@ RowInfo parse_operands(const OpcodeRow& row) {
     if (op.empty()) continue;
     Imm imm = Imm::kNone;
     switch (op[0]) {
-      case 'E':
-      case 'G':
-      case 'S':
-        info.modrm = true;
-        break;
-      case 'M':
-        info.modrm = true;
-        info.mem_only = true;
-        break;
-      case 'R':
-        info.modrm = true;
-        info.reg_only = true;
-        break;
-      case 'C':
-      case 'D':
-        info.modrm = true;
-        info.force_reg = true;
-        break;
+      case 'E': case 'G': case 'S': case 'P': case 'Q': case 'V': case 'W': info.modrm = true; break;
+      case 'M': info.modrm = true; info.mem_only = true; break;
+      case 'R': case 'N': case 'U': info.modrm = true; info.reg_only = true; break;
+      case 'C': case 'D': info.modrm = true; info.force_reg = true; break;
       case 'I':
-        imm = op == "Ib"    ? Imm::kByte
-              : op == "Ibs" ? Imm::kByteSigned
-              : op == "Iw"  ? Imm::kWord
-              : op == "Iz"  ? Imm::kZ
-              : op == "Iv"  ? Imm::kV
-                            : Imm::kNone;
+        imm = op == "Ib" ? Imm::kByte : op == "Ibs" ? Imm::kByteSigned : op == "Iw" ? Imm::kWord
+            : op == "Iz" ? Imm::kZ : op == "Iv" ? Imm::kV : Imm::kNone;
         break;
-      case 'J':
-        imm = op == "Jb" ? Imm::kJb : Imm::kJz;
-        break;
-      case 'A':
-        imm = Imm::kFarPtr;
-        break;
-      case 'O':
-        imm = Imm::kMoffs;
-        break;
-      default:
-        break;  // fixed registers and constants: no encoding bytes
+      case 'J': imm = op == "Jb" ? Imm::kJb : Imm::kJz; break;
+      case 'A': imm = Imm::kFarPtr; break;
+      case 'O': imm = Imm::kMoffs; break;
+      default: break;  // fixed registers and constants: no encoding bytes
     }
     if (op[0] == 'I' && imm == Imm::kNone)
       throw std::logic_error(std::string("opcode table: bad operand ") + row.operands);
@@ -92,11 +67,12 @@ struct Tables {
   static constexpr uint16_t kNoRow = 0xFFFF;
   std::vector<OpcodeRow> rows;
   std::vector<RowInfo> info;
-  std::array<bool, 0x200> has_modrm{};
+  std::array<bool, kOpcodeSlots> has_modrm{};
+  std::array<bool, kOpcodeSlots> has_row{};
   // [opcode][ModRM.reg][ModRM.rm] for register forms (rm is ignored by most rows), and
   // [opcode][ModRM.reg] for memory forms and opcodes without ModRM.
-  std::array<std::array<std::array<uint16_t, 8>, 8>, 0x200> slot_reg{};
-  std::array<std::array<uint16_t, 8>, 0x200> slot_mem{};
+  std::array<std::array<std::array<uint16_t, 8>, 8>, kOpcodeSlots> slot_reg{};
+  std::array<std::array<uint16_t, 8>, kOpcodeSlots> slot_mem{};
 
   Tables() {
     for (auto& by_reg : slot_reg)
@@ -104,15 +80,13 @@ struct Tables {
     for (auto& by_reg : slot_mem) by_reg.fill(kNoRow);
     std::span<const OpcodeRow> all = opcode_rows();
     rows.assign(all.begin(), all.end());
-    std::array<bool, 0x200> seen{};
     for (size_t n = 0; n < rows.size(); ++n) {
       const OpcodeRow& row = rows[n];
       RowInfo ri = parse_operands(row);
       info.push_back(ri);
-      if (seen[row.opcode] && has_modrm[row.opcode] != ri.modrm)
-        throw std::logic_error(std::string("opcode table: inconsistent ModRM use: ") +
-                               row.mnemonic);
-      seen[row.opcode] = true;
+      if (has_row[row.opcode] && has_modrm[row.opcode] != ri.modrm)
+        throw std::logic_error(std::string("opcode table: inconsistent ModRM use: ") + row.mnemonic);
+      has_row[row.opcode] = true;
       has_modrm[row.opcode] = ri.modrm;
       auto claim = [&](uint16_t& s) {
         if (s != kNoRow)
@@ -223,28 +197,20 @@ uint64_t sign_extend(uint64_t v, unsigned bytes) {
 uint64_t take_immediate(ByteReader& in, Imm kind, const Insn& insn, uint16_t* selector) {
   const unsigned z = insn.osize == 16 ? 2 : 4;
   switch (kind) {
-    case Imm::kByte:
-      return in.take(1);
+    case Imm::kByte: return in.take(1);
     case Imm::kByteSigned:
-    case Imm::kJb:
-      return sign_extend(in.take(1), 1);
-    case Imm::kWord:
-      return in.take(2);
-    case Imm::kZ:
-      return insn.osize == 64 ? sign_extend(in.take(4), 4) : in.take(z);
-    case Imm::kJz:
-      return sign_extend(in.take(z), z);
-    case Imm::kV:
-      return in.take(insn.osize / 8);
+    case Imm::kJb: return sign_extend(in.take(1), 1);
+    case Imm::kWord: return in.take(2);
+    case Imm::kZ: return insn.osize == 64 ? sign_extend(in.take(4), 4) : in.take(z);
+    case Imm::kJz: return sign_extend(in.take(z), z);
+    case Imm::kV: return in.take(insn.osize / 8);
     case Imm::kFarPtr: {
       uint64_t offset = in.take(z);
       *selector = static_cast<uint16_t>(in.take(2));
       return offset;
     }
-    case Imm::kMoffs:
-      return in.take(insn.asize / 8);
-    case Imm::kNone:
-      break;
+    case Imm::kMoffs: return in.take(insn.asize / 8);
+    case Imm::kNone: break;
   }
   return 0;
 }
@@ -264,34 +230,16 @@ DecodeStatus decode(const uint8_t* bytes, size_t available, unsigned code_size, 
     b = static_cast<uint8_t>(in.take(1));
     if (!in.ok()) return in.too_long() ? DecodeStatus::kTooLong : DecodeStatus::kTruncated;
     switch (b) {
-      case 0x66:
-        insn.prefixes |= prefix::kOpSize;
-        continue;
-      case 0x67:
-        insn.prefixes |= prefix::kAddrSize;
-        continue;
-      case 0xF0:
-        insn.prefixes |= prefix::kLock;
-        continue;
-      case 0xF2:
-        insn.prefixes = (insn.prefixes & ~prefix::kRep) | prefix::kRepne;
-        continue;
-      case 0xF3:
-        insn.prefixes = (insn.prefixes & ~prefix::kRepne) | prefix::kRep;
-        continue;
-      case 0x26:
-      case 0x2E:
-      case 0x36:
-      case 0x3E:
-      case 0x64:
-      case 0x65:
+      case 0x66: insn.prefixes |= prefix::kOpSize; continue;
+      case 0x67: insn.prefixes |= prefix::kAddrSize; continue;
+      case 0xF0: insn.prefixes |= prefix::kLock; continue;
+      case 0xF2: insn.prefixes = (insn.prefixes & ~prefix::kRep) | prefix::kRepne; continue;
+      case 0xF3: insn.prefixes = (insn.prefixes & ~prefix::kRepne) | prefix::kRep; continue;
+      case 0x26: case 0x2E: case 0x36: case 0x3E: case 0x64: case 0x65:
         insn.prefixes |= prefix::kSegOverride;
-        insn.seg = b == 0x64   ? uint8_t{kFs}
-                   : b == 0x65 ? uint8_t{kGs}
-                               : static_cast<uint8_t>((b >> 3) & 3);
+        insn.seg = b == 0x64 ? uint8_t{kFs} : b == 0x65 ? uint8_t{kGs} : static_cast<uint8_t>((b >> 3) & 3);
         continue;
-      default:
-        break;
+      default: break;
     }
     break;
   }
@@ -301,8 +249,20 @@ DecodeStatus decode(const uint8_t* bytes, size_t available, unsigned code_size, 
 
   uint16_t opcode = b;
   if (b == 0x0F) {
-    opcode = kMap0F | static_cast<uint16_t>(in.take(1));
+    const uint16_t second = static_cast<uint16_t>(in.take(1));
     if (!in.ok()) return in.too_long() ? DecodeStatus::kTooLong : DecodeStatus::kTruncated;
+    opcode = kMap0F | second;
+    // A mandatory prefix: the last of F2/F3 wins over 66 (SDM vol. 2, 2.1.2).
+    const uint16_t rep_map = (insn.prefixes & prefix::kRep)     ? kMap0FF3
+                             : (insn.prefixes & prefix::kRepne) ? kMap0FF2
+                                                                : 0;
+    // With F2/F3 present but no form of theirs, 66 selects nothing either.
+    if (rep_map) {
+      if (t.has_row[rep_map | second]) opcode = rep_map | second;
+    } else if ((insn.prefixes & prefix::kOpSize) && t.has_row[kMap0F66 | second]) {
+      opcode = kMap0F66 | second;
+      insn.osize = wide ? 32 : 16;  // selects the instruction, not the operand size
+    }
   }
   unsigned reg_field = 0;
   bool reg_form = true;
@@ -317,8 +277,12 @@ DecodeStatus decode(const uint8_t* bytes, size_t available, unsigned code_size, 
   } else {
     insn.reg = opcode & 7;  // the register encoded in the opcode (PUSH r, MOV r,imm, BSWAP r)
   }
-  const uint16_t row_index =
-      reg_form ? t.slot_reg[opcode][reg_field][insn.modrm & 7] : t.slot_mem[opcode][reg_field];
+  uint16_t row_index = reg_form ? t.slot_reg[opcode][reg_field][insn.modrm & 7]
+                                : t.slot_mem[opcode][reg_field];
+  constexpr uint8_t kSimdPrefixes = prefix::kOpSize | prefix::kRep | prefix::kRepne;
+  if (row_index != Tables::kNoRow && (t.rows[row_index].attributes & attr::kNoSimdPrefix) &&
+      (insn.prefixes & kSimdPrefixes))
+    row_index = Tables::kNoRow;
   if (row_index == Tables::kNoRow) {
     // Still consume the ModRM memory bytes so callers learn a length where one exists.
     if (insn.has_modrm && !reg_form) decode_memory(in, insn);
@@ -360,28 +324,12 @@ const char* mnemonic(const Insn& insn) {
 std::span<const OpcodeRow> opcode_rows() {
   static const std::vector<OpcodeRow> all = [] {
     std::vector<OpcodeRow> rows;
-    for (auto family : {alu_rows,
-                        move_rows,
-                        stack_rows,
-                        control_rows,
-                        string_rows,
-                        shift_rows,
-                        muldiv_rows,
-                        bcd_rows,
-                        bit_rows,
-                        flag_rows,
-                        io_rows,
-                        system_rows,
-                        exchange_rows,
-                        protected_rows,
-                        msr_rows,
-                        x87_arith_rows,
-                        x87_load_store_rows,
-                        x87_compare_rows,
-                        x87_transcendental_rows,
-                        x87_stack_rows,
-                        x87_control_rows,
-                        x87_env_rows}) {
+    for (auto family : {alu_rows, move_rows, stack_rows, control_rows, string_rows, shift_rows,
+                        muldiv_rows, bcd_rows, bit_rows, flag_rows, io_rows, system_rows,
+                        exchange_rows, protected_rows, msr_rows, x87_arith_rows,
+                        x87_load_store_rows, x87_compare_rows, x87_transcendental_rows,
+                        x87_stack_rows, x87_control_rows, x87_env_rows, simd_state_rows,
+                        simd_int_rows, simd_move_rows, sse_arith_rows, sse_convert_rows}) {
       std::vector<OpcodeRow> part = family();
       rows.insert(rows.end(), part.begin(), part.end());
     }

@@ -91,7 +91,8 @@ void ud2(Cpu& c, const Insn&) { c.raise(vec::kInvalidOpcode); }
 void nop(Cpu&, const Insn&) {}
 
 // CR4 bits the CPU implements; setting any other is #GP(0).
-constexpr uint64_t kCr4Supported = cr4::TSD | cr4::DE | cr4::PSE | cr4::PAE | cr4::MCE | cr4::PGE | cr4::PCE;
+constexpr uint64_t kCr4Supported = cr4::TSD | cr4::DE | cr4::PSE | cr4::PAE | cr4::MCE | cr4::PGE | cr4::PCE |
+                                   cr4::OSFXSR | cr4::OSXMMEXCPT;
 
 void mov_from_cr(Cpu& c, const Insn& i) {
   require_cpl0(c);
@@ -138,11 +139,13 @@ void mov_to_dr(Cpu& c, const Insn& i) {
 
 // The identity trapeze reports: a P6-class part (family 6, model 3, stepping 3) with
 // exactly the features implemented. Bits: FPU 0, DE 2, PSE 3, TSC 4, MSR 5, PAE 6, CX8 8,
-// SEP 11, MTRR 12, PGE 13, CMOV 15 (with the FPU: FCMOVcc, FCOMI), PAT 16; extended leaf
+// SEP 11, MTRR 12, PGE 13, CMOV 15 (with the FPU: FCMOVcc, FCOMI), PAT 16, CLFSH 19 (with
+// EBX[15:8] = 8: 64-byte lines), MMX 23, FXSR 24, SSE 25, SSE2 26; extended leaf
 // 0x80000001: NX 20.
 constexpr uint32_t kFeatures = (1u << 0) | (1u << 2) | (1u << 3) | (1u << 4) | (1u << 5) |
                                (1u << 6) | (1u << 8) | (1u << 11) | (1u << 12) | (1u << 13) |
-                               (1u << 15) | (1u << 16);
+                               (1u << 15) | (1u << 16) | (1u << 19) | (1u << 23) | (1u << 24) |
+                               (1u << 25) | (1u << 26);
 constexpr char kBrand[49] = "trapeze virtual P6-class CPU                    ";
 
 void cpuid(Cpu& c, const Insn&) {
@@ -159,6 +162,7 @@ void cpuid(Cpu& c, const Insn&) {
       break;
     case 1:
       r[0] = 0x0633;
+      r[1] = 8u << 8;  // CLFLUSH line size in 8-byte units
       r[3] = kFeatures;
       break;
     case 2:

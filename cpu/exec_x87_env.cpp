@@ -1,6 +1,6 @@
 // Saving and restoring the x87 state: FNSTENV/FLDENV (the 14- or 28-byte environment),
 // FNSAVE/FRSTOR (environment plus the eight registers in stack order), FXSAVE/FXRSTOR
-// (the 512-byte image; its x87 part, with MXCSR and the XMM registers left to SSE).
+// (the 512-byte image: x87, MXCSR and the XMM registers).
 //
 // The environment has four layouts (SDM vol. 1, figures 8-9 to 8-12): 16- or 32-bit by
 // operand size, and protected mode (FIP/FDP as offsets with their selectors) or real and
@@ -148,8 +148,10 @@ void frstor(Cpu& c, const Insn& i) {
   for (unsigned n = 0; n < 8; ++n) f.regs[f.phys(n)] = stack[n];
 }
 
-// FXSAVE/FXRSTOR: a 16-byte aligned 512-byte area; the tag is abridged (one bit per
-// physical register, 1 = valid).
+// FXSAVE/FXRSTOR (SDM vol. 2, FXSAVE, table 3-53): a 16-byte aligned 512-byte area; the
+// tag is abridged (one bit per physical register, 1 = valid). MXCSR and the XMM
+// registers take part only with CR4.OSFXSR (the choice P4 makes where the SDM leaves it
+// to the implementation). Bytes 288-511 are left alone.
 void check_fxsave_area(Cpu& c, const Area& a) {
   if (c.cr0 & (cr0::EM | cr0::TS)) c.raise(vec::kNoDevice);
   if (a.ea & 15) c.raise(vec::kGeneral, 0);
@@ -158,7 +160,7 @@ void check_fxsave_area(Cpu& c, const Area& a) {
 void fxsave(Cpu& c, const Insn& i) {
   const Area a(c, i);
   check_fxsave_area(c, a);
-  c.check_write(a.seg, a.ea, 16);
+  c.check_write(a.seg, a.ea, 288);
   const X87& f = c.fpu;
   a.put<uint16_t>(0, f.cw);
   a.put<uint16_t>(2, f.sw);
@@ -169,20 +171,26 @@ void fxsave(Cpu& c, const Insn& i) {
   a.put<uint32_t>(12, f.fcs);
   a.put<uint32_t>(16, f.fdp);
   a.put<uint32_t>(20, f.fds);
-  // MXCSR and its mask belong to SSE; until it exists, the reset MXCSR and a zero mask
-  // (which means the default mask FFBF).
-  a.put<uint32_t>(24, 0x1F80);
-  a.put<uint32_t>(28, 0);
   for (unsigned n = 0; n < 8; ++n) {
     write_register(a, 32 + 16 * n, f.st(n));
     a.put<uint16_t>(32 + 16 * n + 10, 0);
     a.put<uint32_t>(32 + 16 * n + 12, 0);
+  }
+  if (!(c.cr4 & cr4::OSFXSR)) return;
+  a.put<uint32_t>(24, c.mxcsr);
+  a.put<uint32_t>(28, mxcsr::kMask);
+  for (unsigned n = 0; n < 8; ++n) {
+    a.put<uint64_t>(160 + 16 * n, c.xmm[n].lo);
+    a.put<uint64_t>(168 + 16 * n, c.xmm[n].hi);
   }
 }
 
 void fxrstor(Cpu& c, const Insn& i) {
   const Area a(c, i);
   check_fxsave_area(c, a);
+  const bool sse = c.cr4 & cr4::OSFXSR;
+  const uint32_t new_mxcsr = sse ? a.get<uint32_t>(24) : c.mxcsr;
+  if (new_mxcsr & ~mxcsr::kMask) c.raise(vec::kGeneral, 0);
   Environment e;
   e.cw = a.get<uint16_t>(0);
   e.sw = a.get<uint16_t>(2);
@@ -194,10 +202,16 @@ void fxrstor(Cpu& c, const Insn& i) {
   e.fds = a.get<uint16_t>(20);
   std::array<Float80, 8> stack;
   for (unsigned n = 0; n < 8; ++n) stack[n] = read_register(a, 32 + 16 * n);
+  std::array<Vec128, 8> xmm = c.xmm;
+  if (sse)
+    for (unsigned n = 0; n < 8; ++n)
+      xmm[n] = Vec128{a.get<uint64_t>(160 + 16 * n), a.get<uint64_t>(168 + 16 * n)};
   X87& f = c.fpu;
   install_environment(f, e);
   f.valid = valid;
   for (unsigned n = 0; n < 8; ++n) f.regs[f.phys(n)] = stack[n];
+  c.mxcsr = new_mxcsr;
+  c.xmm = xmm;
 }
 
 }  // namespace
@@ -208,11 +222,8 @@ std::vector<OpcodeRow> x87_env_rows() {
       {0xD9, 6, "fnstenv", "M", pick<fnstenv>},
       {0xDD, 4, "frstor", "M", pick<frstor>},
       {0xDD, 6, "fnsave", "M", pick<fnsave>},
-      // The handlers are complete, but on SSE-era parts 66/F2/F3 0F AE select other
-      // instructions; until the decoder tells mandatory prefixes apart, decode() calls
-      // these rows "not implemented" (they still execute, prefixes ignored as on P6).
-      {kMap0F | 0xAE, 0, "fxsave", "M", pick<fxsave>, attr::kPlaceholder},
-      {kMap0F | 0xAE, 1, "fxrstor", "M", pick<fxrstor>, attr::kPlaceholder},
+      {kMap0F | 0xAE, 0, "fxsave", "M", pick<fxsave>, attr::kNoSimdPrefix},
+      {kMap0F | 0xAE, 1, "fxrstor", "M", pick<fxrstor>, attr::kNoSimdPrefix},
   };
 }
 

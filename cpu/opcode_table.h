@@ -27,16 +27,28 @@ inline constexpr uint32_t kDefault64 = 1u << 2; // 64-bit operand size by defaul
 // Recognised but not implemented yet: decode() reports kInvalid, the handler raises the
 // exception hardware would give without the feature (#UD, or #NM for x87 with CR0.EM).
 inline constexpr uint32_t kPlaceholder = 1u << 3;
+// An MMX/SSE-era 0F form without a mandatory prefix: with 66, F2 or F3 in front it is no
+// instruction (those prefixes select other forms, in the prefixed maps, or none).
+inline constexpr uint32_t kNoSimdPrefix = 1u << 4;
 }  // namespace attr
 
-// Opcode maps: the one-byte map, and the two-byte map behind 0F.
+// Opcode maps: the one-byte map, and the two-byte map behind 0F. SSE gave 0F opcodes a
+// mandatory prefix (66, F3 or F2) that selects another instruction: those forms are maps
+// of their own. The decoder takes a prefixed map when it has a row for the opcode, else
+// the plain 0F map (where 66 is an operand-size prefix and F2/F3 are ignored), and a
+// mandatory 66 does not change the operand size (SDM vol. 2, 2.1.2).
 inline constexpr uint16_t kMap0F = 0x100;
+inline constexpr uint16_t kMap0F66 = 0x200;
+inline constexpr uint16_t kMap0FF3 = 0x300;
+inline constexpr uint16_t kMap0FF2 = 0x400;
+inline constexpr uint16_t kOpcodeSlots = 0x500;
 
 struct OpcodeRow {
   uint16_t opcode;       // 0x00-0xFF, or kMap0F | second byte
   int8_t reg;            // required ModRM.reg value, or -1 for any
   const char* mnemonic;
-  // Operands in the SDM's notation, comma separated: E/G/S/M/R/C/D (ModRM), I (immediate:
+  // Operands in the SDM's notation, comma separated: E/G/S/M/R/C/D and the MMX/XMM
+  // P/Q/N (MMX) and V/W/U (XMM) (ModRM; N and U are register-only), I (immediate:
   // b, w, z, v, bs = sign-extended byte), J (relative: b, z), A (far pointer), O (moffs);
   // fixed registers in lower case (al, ax, dx, cl, 1). The decoder derives ModRM
   // presence, memory/register restrictions and immediate bytes from this string.
@@ -75,6 +87,12 @@ std::vector<OpcodeRow> x87_transcendental_rows();
 std::vector<OpcodeRow> x87_stack_rows();
 std::vector<OpcodeRow> x87_control_rows();
 std::vector<OpcodeRow> x87_env_rows();
+// MMX, SSE and SSE2 (cpu/exec_simd_*.cpp, cpu/exec_sse_*.cpp).
+std::vector<OpcodeRow> simd_state_rows();
+std::vector<OpcodeRow> simd_int_rows();
+std::vector<OpcodeRow> simd_move_rows();
+std::vector<OpcodeRow> sse_arith_rows();
+std::vector<OpcodeRow> sse_convert_rows();
 
 // Handler pickers: choose the instantiation of a handler family `H` for the form.
 // H::run<T, Mem> for E-operand instructions; H::run<T> when there is no memory form.

@@ -74,6 +74,11 @@ struct Env {
   uint8_t masks = ex::kAll; // masked exceptions (control word bits 0-5)
   uint8_t raised = 0;       // exceptions this operation raised
   bool rounded_up = false;  // the last rounding increased the magnitude (reported in C1)
+  // SSE arithmetic rounds straight to single or double: the destination format's
+  // exponent range rather than the register's. (Unmasked overflow and underflow then
+  // report as for a register, PE from the exponent-wrapped result, though SSE stores
+  // nothing.) x87 keeps the defaults.
+  int32_t emin = -16382, emax = 16383;
 
   // From an x87 control word. Precision control 01 is reserved and behaves like 11.
   static Env from_control_word(uint16_t cw) {

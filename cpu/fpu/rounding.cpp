@@ -1,5 +1,7 @@
 #include "cpu/fpu/rounding.h"
 
+#include <bit>
+
 #include "cpu/fpu/u128.h"
 
 namespace trapeze::fpu {
@@ -111,8 +113,15 @@ uint32_t pack_single(bool sign, const Rounded& r) {
 }
 
 Float80 round_to_register(Env& env, bool sign, int32_t exp, uint64_t signif, uint64_t extra) {
-  const Format fmt{env.precision, kExtendedFormat.emin, kExtendedFormat.emax};
-  return pack_extended(sign, round(env, sign, exp, signif, extra, fmt, true));
+  const Format fmt{env.precision, env.emin, env.emax};
+  Rounded r = round(env, sign, exp, signif, extra, fmt, true);
+  // A denormal of a narrower format (SSE) is a normal 80-bit value.
+  if (fmt.emin != kExtendedFormat.emin && !r.infinite && r.signif != 0 && !(r.signif >> 63)) {
+    const int shift = std::countl_zero(r.signif);
+    r.signif <<= shift;
+    r.exp -= shift;
+  }
+  return pack_extended(sign, r);
 }
 
 Float80 round_to_extended(Env& env, bool sign, int32_t exp, uint64_t signif, uint64_t extra) {
