@@ -6,11 +6,13 @@
 #include <doctest/doctest.h>
 
 #include <stdexcept>
+#include <utility>
 
 #include "devices/io_bus.h"
 #include "devices/irq_line.h"
 #include "devices/local_apic.h"
 #include "devices/pic8259.h"
+#include "devices/pit8254.h"
 #include "devices/scheduler.h"
 #include "mmu/address_map.h"
 
@@ -21,6 +23,10 @@ namespace {
 constexpr uint64_t kBase = IoApic::kDefaultBase;
 constexpr uint32_t kLevel = 1u << 15, kMask = 1u << 16, kLogical = 1u << 11;
 constexpr uint32_t kRemoteIrr = 1u << 14;
+// Both 8259s at vectors 0x20/0x28, everything masked but IRQ 0.
+constexpr std::pair<uint16_t, uint8_t> kPicInit[] = {
+    {0x20, 0x11}, {0xA0, 0x11}, {0x21, 0x20}, {0xA1, 0x28}, {0x21, 0x04},
+    {0xA1, 0x02}, {0x21, 0x01}, {0xA1, 0x01}, {0x21, 0xFE}, {0xA1, 0xFF}};
 
 struct Board {
   AddressMap memory{1 << 20};
@@ -62,6 +68,10 @@ struct Board {
     return apic.acknowledge_interrupt();
   }
   void eoi() { lapic_write(LocalApic::kEoi, 0); }
+  void init_pic() {
+    for (auto [port, value] : kPicInit)
+      io.out(static_cast<uint16_t>(port), 1, static_cast<uint32_t>(value));
+  }
 };
 
 }  // namespace
@@ -209,9 +219,7 @@ TEST_CASE("IoApic: NMI and ExtINT delivery modes") {
   CHECK_FALSE(b.apic.interrupt_pending());
   // ExtINT on pin 0 (Linux's "8259A through the I/O APIC" timer fallback): the CPU
   // acknowledges the 8259.
-  for (auto [port, value] :
-       {std::pair{0x20, 0x11}, {0x21, 0x20}, {0x21, 0x04}, {0x21, 0x01}, {0x21, 0xFE}})
-    b.io.out(static_cast<uint16_t>(port), 1, static_cast<uint32_t>(value));
+  b.init_pic();
   b.route(0, 0x700);
   b.pic.set_irq(0, true);
   b.lines[0].raise();
@@ -251,9 +259,7 @@ TEST_CASE("IoApic: ISA IRQ 0 wired to both the 8259 and pin 2, as on QEMU's pc")
     to_pic(level);
     to_io_apic(level);
   });
-  for (auto [port, value] :
-       {std::pair{0x20, 0x11}, {0x21, 0x20}, {0x21, 0x04}, {0x21, 0x01}, {0x21, 0xFE}})
-    b.io.out(static_cast<uint16_t>(port), 1, static_cast<uint32_t>(value));
+  b.init_pic();
   // Virtual wire masked, pin 2 routed: the I/O APIC's vector arrives, the 8259's does not.
   b.route(2, 0x30);
   irq0.pulse();
@@ -280,4 +286,28 @@ TEST_CASE("IoApic: the sources of one pin are wired-OR") {
   CHECK_FALSE(b.io_apic.input_level(11));
   CHECK_FALSE(b.apic.interrupt_pending());
   CHECK((b.entry_low(11) & kRemoteIrr) == 0);
+}
+
+TEST_CASE("IoApic: the PIT's 1 kHz tick through pin 2, as Linux's check_timer expects") {
+  Board b;
+  Pit8254 pit(b.io, b.scheduler);
+  IrqLine::Sink to_pic = b.pic.input(0), to_io_apic = b.io_apic.input(2);
+  pit.irq0().connect([&](bool level) {
+    to_pic(level);
+    to_io_apic(level);
+  });
+  b.route(2, 0x30);
+  b.io.out(0x43, 1, 0x34);  // counter 0, lobyte/hibyte, mode 2
+  b.io.out(0x40, 1, 1193 & 0xFF);
+  b.io.out(0x40, 1, 1193 >> 8);
+  unsigned ticks = 0;
+  for (uint64_t t = 0; t <= 10'000'000; t += 50'000) {
+    b.scheduler.advance_to(t);
+    while (b.apic.interrupt_pending()) {
+      CHECK(b.apic.acknowledge_interrupt() == 0x30);
+      b.eoi();
+      ++ticks;
+    }
+  }
+  CHECK(ticks == 10);
 }

@@ -649,3 +649,19 @@ TEST_CASE("LocalApic: an ExtINT message makes the CPU acknowledge the 8259") {
   CHECK(b.inta() == 0x08);
   CHECK_FALSE(b.apic.interrupt_pending());
 }
+
+TEST_CASE("LocalApic: Linux's calibration sees a 1 GHz bus clock through divide by 16") {
+  Board b;
+  b.linux_setup();
+  // calibrate_APIC_clock: __setup_APIC_LVTT(0xffffffff, 0, 0), masked periodic, /16.
+  b.wr(LocalApic::kLvtTimer, 0x300EC);
+  b.wr(LocalApic::kDivide, 0x3);
+  b.wr(LocalApic::kInitialCount, 0xFFFFFFFF);
+  b.run_to(1'000'000);  // the first PIT tick
+  const uint32_t start = b.rd(LocalApic::kCurrentCount);
+  b.run_to(101'000'000);  // 100 ms of PIT ticks later
+  const uint32_t end = b.rd(LocalApic::kCurrentCount);
+  CHECK(start - end == 6'250'000);  // lapic_timer_period * HZ / 10 -> 1000 MHz bus
+  CHECK(b.apic.timer_event_ns() == uint64_t{0xFFFFFFFF} * 16);
+  CHECK_FALSE(b.apic.interrupt_pending());
+}
