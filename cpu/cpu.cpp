@@ -66,6 +66,7 @@ void Cpu::reset() {
   for (unsigned s = 0; s < kSegCount; ++s) refresh_segment_access(s);
   update_paging();
   halted_ = shutdown_ = stop_requested_ = inhibit_ = ext_ = false;
+  nmi_pending_ = nmi_blocked_ = false;
   mmu_.flush();
 }
 
@@ -76,7 +77,8 @@ RunStop Cpu::run(uint64_t max_steps) {
   for (uint64_t n = 0; n < max_steps; ++n) {
     if (shutdown_) return RunStop::kShutdown;
     if (stop_requested_) return RunStop::kStopRequested;
-    if (halted_ && !(interrupts_ && flags.get(flag::IF) && interrupts_->interrupt_pending()))
+    if (halted_ && !(nmi_pending_ && !nmi_blocked_) &&
+        !(interrupts_ && flags.get(flag::IF) && interrupts_->interrupt_pending()))
       return RunStop::kHalted;
     step();
     ++steps_;
@@ -86,10 +88,19 @@ RunStop Cpu::run(uint64_t max_steps) {
 
 void Cpu::step() {
   if (shutdown_) return;
-  if (!inhibit_ && interrupts_ != nullptr && flags.get(flag::IF) &&
-      interrupts_->interrupt_pending()) {
+  // An NMI outranks INTR (SDM vol. 3, table 6-2); both wait for the instruction after
+  // MOV SS/POP SS/STI.
+  const bool nmi = !inhibit_ && nmi_pending_ && !nmi_blocked_;
+  if (nmi || (!inhibit_ && interrupts_ != nullptr && flags.get(flag::IF) &&
+              interrupts_->interrupt_pending())) {
     halted_ = false;
-    uint8_t vector = interrupts_->acknowledge_interrupt();
+    uint8_t vector = vec::kNmi;
+    if (nmi) {
+      nmi_pending_ = false;
+      nmi_blocked_ = true;
+    } else {
+      vector = interrupts_->acknowledge_interrupt();
+    }
     insn_rip_ = rip;
     insn_rsp_ = gpr[kRsp];
     try {

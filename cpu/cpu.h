@@ -17,6 +17,7 @@
 #include "cpu/fpu/x87_state.h"
 #include "cpu/insn.h"
 #include "cpu/interrupt_source.h"
+#include "cpu/local_apic_link.h"
 #include "cpu/msrs.h"
 #include "cpu/registers.h"
 #include "cpu/simd_state.h"
@@ -48,6 +49,14 @@ class Cpu {
   // Power-on / RESET state: real mode, CS=F000 with base FFFF0000, IP=FFF0.
   void reset();
   void set_interrupt_source(InterruptSource* source) { interrupts_ = source; }
+  // The local APIC's MSRs and CPUID flags (cpu/local_apic_link.h); nullptr: no APIC.
+  void set_local_apic(LocalApicLink* apic) { local_apic_ = apic; }
+  LocalApicLink* local_apic() const { return local_apic_; }
+  // The NMI input (SDM vol. 3, 6.7.1 "Handling Multiple NMIs"): latched, delivered as
+  // vector 2 at the next instruction boundary whatever IF says, then blocked until the
+  // next IRET. A second NMI while one is latched is the same NMI.
+  void raise_nmi() { nmi_pending_ = true; }
+  bool nmi_pending() const { return nmi_pending_; }
 
   // Executes up to `max_steps` steps (an instruction, or the delivery of an interrupt or
   // exception), stopping early at HLT, shutdown (triple fault) or request_stop(). Returns
@@ -250,6 +259,7 @@ class Cpu {
   DecodedCache decoded_;
   Insn scratch_;  // decode target for instructions the cache does not keep
   InterruptSource* interrupts_ = nullptr;
+  LocalApicLink* local_apic_ = nullptr;
 
   uint64_t insn_rip_ = 0;   // RIP of the instruction being executed
   uint64_t insn_rsp_ = 0;   // RSP before it, restored if it faults
@@ -259,6 +269,8 @@ class Cpu {
   bool stop_requested_ = false;
   bool inhibit_ = false;
   bool ext_ = false;  // delivering an external event: selector faults carry EXT
+  bool nmi_pending_ = false;
+  bool nmi_blocked_ = false;  // an NMI handler runs: no NMI until IRET
   uint64_t retired_ = 0;
   uint64_t steps_ = 0;
   std::function<uint64_t()> clock_;

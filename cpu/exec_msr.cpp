@@ -1,5 +1,7 @@
 // Model-specific registers and the fast system call: RDMSR, WRMSR, RDPMC, SYSENTER,
 // SYSEXIT. MSRs the P6 has keep what is written to them; unknown ones are #GP(0).
+// IA32_APIC_BASE and IA32_TSC_DEADLINE belong to the local APIC when the board gives
+// the CPU one (cpu/local_apic_link.h).
 #include <optional>
 
 #include "cpu/opcode_table.h"
@@ -13,7 +15,8 @@ constexpr uint32_t kTsc = 0x10, kPlatformId = 0x17, kApicBase = 0x1B, kEblCrPowe
                    kPerfCounter1 = 0xC2, kMtrrCap = 0xFE, kSysenterCs = 0x174,
                    kSysenterEsp = 0x175, kSysenterEip = 0x176, kMcgCap = 0x179,
                    kMcgStatus = 0x17A, kEventSelect0 = 0x186, kEventSelect1 = 0x187,
-                   kMiscEnable = 0x1A0, kPat = 0x277, kMtrrDefType = 0x2FF, kEfer = 0xC0000080;
+                   kMiscEnable = 0x1A0, kPat = 0x277, kMtrrDefType = 0x2FF, kTscDeadline = 0x6E0,
+                   kEfer = 0xC0000080;
 constexpr uint64_t kEferNxe = 1u << 11;
 
 // The fixed-range MTRRs in the order of Msrs::mtrr_fixed.
@@ -42,6 +45,10 @@ uint64_t* plain_msr(Msrs& m, uint32_t index) {
 }
 
 std::optional<uint64_t> read_msr(Cpu& c, uint32_t index) {
+  if (LocalApicLink* apic = c.local_apic()) {
+    if (index == kApicBase) return apic->read_apic_base_msr();
+    if (index == kTscDeadline) return apic->read_tsc_deadline_msr();
+  }
   switch (index) {
     case kTsc: return c.timestamp();
     case kPlatformId: return c.msr.platform_id;
@@ -57,6 +64,13 @@ std::optional<uint64_t> read_msr(Cpu& c, uint32_t index) {
 }
 
 bool write_msr(Cpu& c, uint32_t index, uint64_t value) {
+  if (LocalApicLink* apic = c.local_apic()) {
+    if (index == kApicBase) return apic->write_apic_base_msr(value);
+    if (index == kTscDeadline) {
+      apic->write_tsc_deadline_msr(value, c.timestamp());
+      return true;
+    }
+  }
   switch (index) {
     case kTsc: c.msr.tsc_offset = value - c.cycles(); return true;
     case kBiosUpdateTrigger: return true;  // microcode updates are accepted and ignored

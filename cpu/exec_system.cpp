@@ -164,6 +164,13 @@ void cpuid(Cpu& c, const Insn&) {
       r[0] = 0x0633;
       r[1] = 8u << 8;  // CLFLUSH line size in 8-byte units
       r[3] = kFeatures;
+      // With a local APIC: APIC (EDX 9) while it is globally enabled, its initial ID
+      // (EBX[31:24]) and the TSC-deadline timer (ECX 24).
+      if (const LocalApicLink* apic = c.local_apic()) {
+        if (apic->apic_globally_enabled()) r[3] |= 1u << 9;
+        r[1] = uint32_t{apic->initial_apic_id()} << 24;
+        r[2] = 1u << 24;
+      }
       break;
     case 2:
       r[0] = 0x00000001;  // one iteration, no cache or TLB descriptors

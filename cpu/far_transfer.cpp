@@ -206,6 +206,8 @@ void Cpu::far_return(unsigned osize, uint16_t pop_bytes) {
 }
 
 void Cpu::interrupt_return(unsigned osize) {
+  // Any IRET ends the NMI handler's blocking, even one that returns from something else.
+  nmi_blocked_ = false;
   const unsigned size = osize / 8;
   auto peek = [&](unsigned n) -> uint32_t {
     return size == 4 ? stack_peek<uint32_t>(n * 4) : stack_peek<uint16_t>(n * 2);
