@@ -168,7 +168,7 @@ void cpuid(Cpu& c, const Insn&) {
       // (EBX[31:24]) and the TSC-deadline timer (ECX 24).
       if (const LocalApicLink* apic = c.local_apic()) {
         if (apic->apic_globally_enabled()) r[3] |= 1u << 9;
-        r[1] = uint32_t{apic->initial_apic_id()} << 24;
+        r[1] |= uint32_t{apic->initial_apic_id()} << 24;
         r[2] = 1u << 24;
       }
       break;

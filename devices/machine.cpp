@@ -59,6 +59,8 @@ Machine::Machine(MachineConfig config) try
       com3_(io_, scheduler_, Uart16550::kCom3Port),
       com4_(io_, scheduler_, Uart16550::kCom4Port),
       pic_(io_),
+      local_apic_(memory_, scheduler_),
+      io_apic_(memory_, local_apic_),
       pit_(io_, scheduler_),
       port61_(io_, pit_),
       // Headless runs are deterministic: the RTC starts at a fixed date; in a window it
@@ -111,29 +113,36 @@ Machine::Machine(MachineConfig config) try
 }
 
 void Machine::wire_devices() {
-  cpu_.set_interrupt_source(&pic_);
+  local_apic_.set_pic(&pic_);
+  local_apic_.set_nmi_sink([this] { cpu_.raise_nmi(); });
+  // The APIC timer's registers are memory-mapped: like port accesses, they see the
+  // virtual time of the instruction that touches them.
+  local_apic_.set_access_hooks([this] { catch_up_time(); }, [this] { end_slice_if_event_due(); });
+  cpu_.set_interrupt_source(&local_apic_);
+  cpu_.set_local_apic(&local_apic_);
   // RDTSC reads the virtual clock, exact within a slice.
   cpu_.set_clock([this] {
     return in_slice_ ? slice_start_ns_ + (cpu_.steps() - slice_start_steps_) * kNsPerInstruction
                      : scheduler_.now_ns();
   });
   // The ISA interrupt lines of the PC/AT.
-  pit_.irq0().connect(pic_.input(0));
-  i8042_.keyboard_irq().connect(pic_.input(1));
-  com2_.irq().connect(pic_.input(3));
-  com4_.irq().connect(pic_.input(3));
-  com1_.irq().connect(pic_.input(4));
-  com3_.irq().connect(pic_.input(4));
-  rtc_.irq().connect(pic_.input(8));
-  pm_.sci().connect(pic_.input(Piix4Pm::kSciIrq));
-  i8042_.aux_irq().connect(pic_.input(12));
-  ide_.primary_irq().connect(pic_.input(14));
-  ide_.secondary_irq().connect(pic_.input(15));
+  pit_.irq0().connect(isa_irq(0));
+  i8042_.keyboard_irq().connect(isa_irq(1));
+  com2_.irq().connect(isa_irq(3));
+  com4_.irq().connect(isa_irq(3));
+  com1_.irq().connect(isa_irq(4));
+  com3_.irq().connect(isa_irq(4));
+  rtc_.irq().connect(isa_irq(8));
+  pm_.sci().connect(isa_irq(Piix4Pm::kSciIrq));
+  i8042_.aux_irq().connect(isa_irq(12));
+  ide_.primary_irq().connect(isa_irq(14));
+  ide_.secondary_irq().connect(isa_irq(15));
   // The PCI interrupt lines, as the PIIX3 steers them onto ISA IRQs: one more source of
-  // each IRQ, wired-OR with the ISA device there.
+  // each IRQ, wired-OR with the ISA devices there (QEMU's pc does the same; the MADT
+  // declares the PCI IRQs level-triggered).
   std::array<IrqLine::Sink, Pic8259::kIrqCount> pci_irqs;
   for (unsigned irq = 0; irq < pci_irqs.size(); ++irq)
-    if (irq != Pic8259::kCascadeInput) pci_irqs[irq] = pic_.input(irq);
+    if (irq != Pic8259::kCascadeInput) pci_irqs[irq] = isa_irq(irq);
   isa_bridge_.set_irq_output([pci_irqs](unsigned irq, bool level) {
     if (irq < pci_irqs.size() && pci_irqs[irq]) pci_irqs[irq](level);
   });
@@ -181,8 +190,20 @@ void Machine::describe_machine_to_firmware() {
   }
   // Nothing but the firmware reads these, and a reset keeps them (CMOS is battery-backed).
   set_pc_defaults(rtc_, memory_.ram_size(), boot_order);
+  // IRQ 0 (the PIT) reaches I/O APIC pin 2: SeaBIOS then says so in its MP table and
+  // MADT (an interrupt source override), as on QEMU's pc.
+  fw_cfg_.add_file("etc/irq0-override", std::vector<uint8_t>{1, 0, 0, 0, 0, 0, 0, 0});
   fw_cfg_.add_file("etc/e820", fw_cfg_e820_file(pc_memory::firmware_memory_map(memory_.ram_size(),
                                                                                firmware_.size())));
+}
+
+IrqLine::Sink Machine::isa_irq(unsigned irq) {
+  IrqLine::Sink to_pic = pic_.input(irq);
+  IrqLine::Sink to_io_apic = io_apic_.input(irq == 0 ? 2 : irq);
+  return [to_pic, to_io_apic](bool level) {
+    to_pic(level);
+    to_io_apic(level);
+  };
 }
 
 void Machine::update_a20() { cpu_.mmu().set_a20(a20_from_i8042_ || a20_from_port92_); }
@@ -210,6 +231,8 @@ void Machine::reset() {
   cpu_.reset();
   for (Uart16550* uart : {&com1_, &com2_, &com3_, &com4_}) uart->reset();
   pic_.reset();
+  local_apic_.reset();
+  io_apic_.reset();
   pit_.reset();
   port61_.reset();
   i8042_.reset();

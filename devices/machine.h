@@ -29,7 +29,9 @@
 #include "devices/fw_cfg.h"
 #include "devices/i440fx.h"
 #include "devices/i8042.h"
+#include "devices/io_apic.h"
 #include "devices/io_bus.h"
+#include "devices/local_apic.h"
 #include "devices/machine_config.h"
 #include "devices/pci_bus.h"
 #include "devices/pic8259.h"
@@ -87,6 +89,8 @@ class Machine {
   // sink with Uart16550::set_transmit_sink.
   Uart16550& com1() { return com1_; }
   Pic8259& pic() { return pic_; }
+  LocalApic& local_apic() { return local_apic_; }
+  IoApic& io_apic() { return io_apic_; }
   Pit8254& pit() { return pit_; }
   RtcCmos& rtc() { return rtc_; }
   I8042& keyboard_controller() { return i8042_; }
@@ -108,7 +112,10 @@ class Machine {
   // instruction budget, at least one.
   uint64_t slice_instructions(uint64_t deadline_ns) const;
   bool timed_out();
-  bool interrupt_pending() const { return pic_.interrupt_pending(); }
+  bool interrupt_pending() const { return local_apic_.interrupt_pending(); }
+  // A sink for ISA IRQ `irq`: the line reaches both interrupt controllers, the 8259 pair
+  // and the I/O APIC (IRQ 0 on pin 2, as the firmware's MP and ACPI tables say).
+  IrqLine::Sink isa_irq(unsigned irq);
   // Virtual time inside a CPU slice (TimedPortIo): catch up before a port access, and end
   // the slice early when the access made an event due before the slice's end.
   void catch_up_time();
@@ -153,6 +160,10 @@ class Machine {
   Uart16550 com3_;
   Uart16550 com4_;
   Pic8259 pic_;
+  // The local APIC is the CPU's interrupt input; the 8259's INTR reaches it on LINT0
+  // (virtual wire mode) and the I/O APIC sends it messages.
+  LocalApic local_apic_;
+  IoApic io_apic_;
   Pit8254 pit_;
   SystemControlPortB port61_;
   RtcCmos rtc_;

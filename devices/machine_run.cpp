@@ -56,6 +56,10 @@ RunResult Machine::run_until(uint64_t deadline_ns) {
     if (scheduler_.now_ns() >= deadline_ns) return result(StopReason::kDeadline);
 
     if (cpu_.halted()) {
+      if (cpu_.nmi_pending()) {
+        cpu_.wake();
+        continue;
+      }
       if (!cpu_.flags.get(flag::IF)) return result(StopReason::kHaltedInterruptsOff);
       if (interrupt_pending()) {
         cpu_.wake();
