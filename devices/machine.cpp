@@ -84,7 +84,8 @@ Machine::Machine(MachineConfig config) try
       fw_cfg_(io_, memory_.ram_size(), 1, 1),
       timed_io_(
           io_, [this] { catch_up_time(); }, [this] { end_slice_if_event_due(); }),
-      cpu_(memory_, timed_io_) {
+      cpu_(memory_, timed_io_),
+      fpu_error_(io_, cpu_.fpu) {
   reject_unsupported(config_);
   memory_.on_map_changed([this] {
     cpu_.mmu().flush();
@@ -135,6 +136,7 @@ void Machine::wire_devices() {
   rtc_.irq().connect(isa_irq(8));
   pm_.sci().connect(isa_irq(Piix4Pm::kSciIrq));
   i8042_.aux_irq().connect(isa_irq(12));
+  fpu_error_.irq().connect(isa_irq(FpuErrorLatch::kIrq));
   ide_.primary_irq().connect(isa_irq(14));
   ide_.secondary_irq().connect(isa_irq(15));
   // The PCI interrupt lines, as the PIIX3 steers them onto ISA IRQs: one more source of
@@ -237,6 +239,7 @@ void Machine::reset() {
   port61_.reset();
   i8042_.reset();
   port92_.reset();
+  fpu_error_.reset();
   pci_.reset();
   host_bridge_.reset();
   isa_bridge_.reset();

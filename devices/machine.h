@@ -26,6 +26,7 @@
 #include "devices/dma8237.h"
 #include "devices/dma_memory.h"
 #include "devices/firmware_log.h"
+#include "devices/fpu_error_latch.h"
 #include "devices/fw_cfg.h"
 #include "devices/i440fx.h"
 #include "devices/i8042.h"
@@ -185,6 +186,8 @@ class Machine {
   FwCfg fw_cfg_;
   TimedPortIo timed_io_;
   Cpu cpu_;
+  // x87 errors with CR0.NE clear: FERR# to IRQ 13, port 0xF0 (needs the CPU's x87 state).
+  FpuErrorLatch fpu_error_;
   bool a20_from_i8042_ = true;
   bool a20_from_port92_ = false;
   bool reset_requested_ = false;
