@@ -85,6 +85,7 @@ void IdeChannel::update_irq() {
       device != nullptr && device->interrupt_pending() && (control_ & kControlNien) == 0;
   // The PIIX3 latches a rising edge of the channel's interrupt in its bus-master status.
   if (level && !irq_.level() && bus_master_ != nullptr) bus_master_->interrupt_raised();
+  if (level != irq_.level()) log_->trace("{}: INTRQ {}", name_, level ? "raised" : "lowered");
   irq_.set(level);
 }
 
@@ -156,16 +157,24 @@ void IdeChannel::write_control(uint8_t value) {
 }
 
 uint32_t IdeChannel::io_read(uint16_t port, unsigned size_bytes) {
-  if (port == control_port_) return read_command_block(kRegStatus, false);  // alternate status
+  if (port == control_port_) {
+    const uint8_t value = read_command_block(kRegStatus, false);  // alternate status
+    log_->trace("{}: in {:#x} (alternate status) = {:#04x}", name_, port, value);
+    return value;
+  }
   const uint16_t reg = static_cast<uint16_t>(port - command_port_);
   if (reg == kRegData) {
     IdeDevice* device = devices_[selected_].get();
     return device != nullptr ? device->read_data(size_bytes) : 0xFFFFFFFF;
   }
-  return read_command_block(reg, true);
+  const uint8_t value = read_command_block(reg, true);
+  log_->trace("{}: in {:#x} = {:#04x}", name_, port, value);
+  return value;
 }
 
 void IdeChannel::io_write(uint16_t port, unsigned size_bytes, uint32_t value) {
+  if (port != command_port_ + kRegData)
+    log_->trace("{}: out {:#x} <- {:#04x}", name_, port, value & 0xFF);
   if (port == control_port_) {
     write_control(static_cast<uint8_t>(value));
     return;
