@@ -35,7 +35,10 @@ constexpr uint32_t kWritableFlags = flag::CF | flag::PF | flag::AF | flag::ZF | 
 
 }  // namespace
 
-Cpu::Cpu(PhysicalMemory& memory, PortIo& io) : memory_(memory), io_(io), mmu_(memory) { reset(); }
+Cpu::Cpu(PhysicalMemory& memory, PortIo& io) : memory_(memory), io_(io), mmu_(memory) {
+  mmu_.set_attention_flag(&attention_);
+  reset();
+}
 
 void Cpu::reset() {
   gpr.fill(0);
@@ -60,6 +63,8 @@ void Cpu::reset() {
   mxcsr = mxcsr::kDefault;
   cpl_ = 0;
   decoded_.clear();
+  blocks_.clear();
+  attention_ = irq_poll_ = true;
   exec_breakpoints_ = data_breakpoints_ = 0;
   memory_watch_ = alignment_check_ = false;
   pending_dr6_ = 0;
@@ -72,30 +77,131 @@ void Cpu::reset() {
 
 RunStop Cpu::run(uint64_t max_steps) {
   stop_requested_ = false;
+  // Devices ran between slices: look at the interrupt lines before the first instruction.
+  attention_ = irq_poll_ = true;
   // The budget counts steps, not retired instructions: a guest stuck re-faulting on one
   // instruction retires nothing but must still give control back.
-  for (uint64_t n = 0; n < max_steps; ++n) {
+  uint64_t n = 0;
+  while (n < max_steps) {
     if (shutdown_) return RunStop::kShutdown;
     if (stop_requested_) return RunStop::kStopRequested;
     if (halted_ && !(nmi_pending_ && !nmi_blocked_) &&
         !(interrupts_ && flags.get(flag::IF) && interrupts_->interrupt_pending()))
       return RunStop::kHalted;
+    if (!needs_careful_step()) {
+      if (const uint64_t done = run_blocks(max_steps - n)) {
+        n += done;
+        continue;
+      }
+    }
+    attention_ = false;
     step();
     ++steps_;
+    ++n;
   }
   return shutdown_ ? RunStop::kShutdown : RunStop::kBudget;
+}
+
+bool Cpu::needs_careful_step() const {
+  if (attention_ || halted_ || inhibit_) return true;
+  const uint32_t control = flags.control_bits();
+  if (irq_poll_ && (control & flag::IF)) return true;
+  if ((control & (flag::TF | flag::RF)) || exec_breakpoints_ || memory_watch_) return true;
+  return ((cr0 & cr0::AM) && cpl_ == 3 && (control & flag::AC)) != alignment_check_;
+}
+
+bool Cpu::interrupt_due() {
+  if (inhibit_) return false;
+  if (nmi_pending_ && !nmi_blocked_) return true;
+  if (interrupts_ == nullptr || !flags.get(flag::IF)) return false;
+  if (interrupts_->interrupt_pending()) return true;
+  irq_poll_ = false;
+  return false;
+}
+
+uint64_t Cpu::run_blocks(uint64_t budget) {
+  uint64_t n = 0;
+  {
+    const Segment& cs = seg[kCs];
+    const uint64_t linear = (cs.base + rip) & 0xFFFFFFFF;
+    if ((linear & kPageMask) > kPageSize - 15 || rip > cs.limit) return 0;
+    uint64_t physical;
+    try {
+      physical = mmu_.translate_fetch(linear, cpl_ == 3);
+    } catch (const CpuException&) {
+      return 0;  // the careful step raises the fault
+    }
+    if (physical == Mmu::kNotCacheable) return 0;
+    const DecodedBlock* block = find_or_build_block(physical);
+    // Decoded under another CS limit, the block may run past this one: be careful.
+    if (block == nullptr || cs.limit - rip < block->span + 14) return 0;
+    const uint64_t mask = code32() ? 0xFFFFFFFF : 0xFFFF;
+    const Insn* insn = block->insns.data();
+    const Insn* const end = insn + block->count;
+    attention_ = false;
+    try {
+      for (; insn != end; ++insn) {
+        insn_rip_ = rip;
+        insn_rsp_ = gpr[kRsp];
+        const uint64_t next = (rip + insn->length) & mask;
+        rip = next;
+        insn->handler(*this, *insn);
+        ++retired_;
+        ++n;
+        if (attention_ || rip != next || n >= budget) break;
+      }
+    } catch (const CpuException& e) {
+      rip = insn_rip_;
+      gpr[kRsp] = insn_rsp_;
+      pending_dr6_ = 0;
+      ++n;
+      deliver_exception(e);
+      attention_ = true;
+    }
+  }
+  steps_ += n;
+  return n;
+}
+
+const DecodedBlock* Cpu::find_or_build_block(uint64_t physical) {
+  const bool is32 = code32();
+  CodePages& pages = mmu_.code_pages();
+  if (DecodedBlock* hit = blocks_.find(physical, is32, pages.generation(physical))) return hit;
+  // Decode from CS:RIP onwards within the page; the first instruction's fetch cannot
+  // fault (translate_fetch just succeeded) and later ones stay on the same page.
+  static const std::vector<bool> ends_block = block_ending_rows();
+  DecodedBlock& block = blocks_.begin(physical);
+  const Segment& cs = seg[kCs];
+  const uint64_t start = rip;
+  uint64_t at = rip;
+  const uint64_t mask = is32 ? 0xFFFFFFFF : 0xFFFF;
+  while (block.count < DecodedBlock::kMaxInstructions) {
+    const uint64_t linear = (cs.base + at) & 0xFFFFFFFF;
+    if ((linear & kPageMask) > kPageSize - 15 || at > cs.limit || cs.limit - at < 14) break;
+    if (((linear ^ (cs.base + start)) & ~kPageMask) != 0) break;
+    uint8_t bytes[16];
+    const size_t have = mmu_.fetch_in_page(linear, bytes, 15, cpl_ == 3);
+    Insn& insn = block.insns[block.count];
+    if (decode(bytes, have, is32 ? 32 : 16, insn) != DecodeStatus::kOk) break;
+    ++block.count;
+    at = (at + insn.length) & mask;
+    block.span = static_cast<uint32_t>(at - start);
+    if (at < start || ends_block[insn.row]) break;
+  }
+  if (block.count == 0) return nullptr;
+  mmu_.protect_code_page(physical);
+  blocks_.commit(block, physical, is32, pages.generation(physical));
+  return &block;
 }
 
 void Cpu::step() {
   if (shutdown_) return;
   // An NMI outranks INTR (SDM vol. 3, table 6-2); both wait for the instruction after
   // MOV SS/POP SS/STI.
-  const bool nmi = !inhibit_ && nmi_pending_ && !nmi_blocked_;
-  if (nmi || (!inhibit_ && interrupts_ != nullptr && flags.get(flag::IF) &&
-              interrupts_->interrupt_pending())) {
+  if (interrupt_due()) {
     halted_ = false;
     uint8_t vector = vec::kNmi;
-    if (nmi) {
+    if (nmi_pending_ && !nmi_blocked_) {
       nmi_pending_ = false;
       nmi_blocked_ = true;
     } else {
@@ -123,7 +229,8 @@ void Cpu::execute_one() {
   const uint32_t control = flags.control_bits();
   const bool single_step = control & flag::TF;
   // Alignment checking depends on CPL, CR0.AM and EFLAGS.AC, which change in many places.
-  if (((cr0 & cr0::AM) && cpl_ == 3 && (control & flag::AC)) != alignment_check_) update_memory_watch();
+  if (((cr0 & cr0::AM) && cpl_ == 3 && (control & flag::AC)) != alignment_check_)
+    update_memory_watch();
   try {
     if (exec_breakpoints_ && !(control & flag::RF)) check_execute_breakpoints();
     const Insn& insn = *fetch_decoded(scratch_);
@@ -167,8 +274,8 @@ const Insn* Cpu::fetch_decoded(Insn& scratch) {
   const uint64_t linear = (cs.base + rip) & 0xFFFFFFFF;
   // Only instructions that cannot reach the end of the page or of CS are cached, so a
   // cached one never needs a second page or a limit check.
-  const bool roomy = (linear & kPageMask) <= kPageSize - 15 && rip <= cs.limit &&
-                     cs.limit - rip >= 14;
+  const bool roomy =
+      (linear & kPageMask) <= kPageSize - 15 && rip <= cs.limit && cs.limit - rip >= 14;
   if (roomy) {
     const uint64_t physical = mmu_.translate_fetch(linear, cpl_ == 3);
     if (physical != Mmu::kNotCacheable) {
@@ -186,7 +293,8 @@ const Insn* Cpu::fetch_decoded(Insn& scratch) {
 void Cpu::fetch_and_decode(Insn& insn) {
   const Segment& cs = seg[kCs];
   if (rip > cs.limit) raise(vec::kGeneral, 0);
-  const size_t available = static_cast<size_t>(std::min<uint64_t>(15, uint64_t{cs.limit} - rip + 1));
+  const size_t available =
+      static_cast<size_t>(std::min<uint64_t>(15, uint64_t{cs.limit} - rip + 1));
   uint8_t bytes[16];
   const uint64_t linear = (cs.base + rip) & 0xFFFFFFFF;
   size_t have = mmu_.fetch_in_page(linear, bytes, available, cpl_ == 3);
@@ -194,8 +302,8 @@ void Cpu::fetch_and_decode(Insn& insn) {
   DecodeStatus status = decode(bytes, have, code_size, insn);
   if (status == DecodeStatus::kTruncated && have < available) {
     // The instruction continues on the next page.
-    have += mmu_.fetch_in_page((linear + have) & 0xFFFFFFFF, bytes + have, available - have,
-                                cpl_ == 3);
+    have +=
+        mmu_.fetch_in_page((linear + have) & 0xFFFFFFFF, bytes + have, available - have, cpl_ == 3);
     status = decode(bytes, have, code_size, insn);
   }
   // Running past the CS limit and exceeding 15 bytes are both #GP(0).
@@ -258,6 +366,7 @@ void Cpu::write_eflags(uint32_t value, uint32_t size_mask) {
 }
 
 void Cpu::write_cr0(uint64_t value) {
+  attention_ = true;
   value |= cr0::ET;  // the 387-class FPU interface is always present
   const uint64_t changed = cr0 ^ value;
   cr0 = value & 0xFFFFFFFF;

@@ -10,6 +10,7 @@
 #include <functional>
 #include <string>
 
+#include "cpu/block_cache.h"
 #include "cpu/cpu_exception.h"
 #include "cpu/decoded_cache.h"
 #include "cpu/descriptor.h"
@@ -38,8 +39,9 @@ inline constexpr uint64_t PAE = 1u << 5;
 inline constexpr uint64_t MCE = 1u << 6;
 inline constexpr uint64_t PGE = 1u << 7;
 inline constexpr uint64_t PCE = 1u << 8;
-inline constexpr uint64_t OSFXSR = 1u << 9;       // the OS saves SSE state with FXSAVE: SSE enabled
-inline constexpr uint64_t OSXMMEXCPT = 1u << 10;  // the OS handles #XM (else unmasked SIMD FP faults are #UD)
+inline constexpr uint64_t OSFXSR = 1u << 9;  // the OS saves SSE state with FXSAVE: SSE enabled
+inline constexpr uint64_t OSXMMEXCPT =
+    1u << 10;  // the OS handles #XM (else unmasked SIMD FP faults are #UD)
 }  // namespace cr4
 
 class Cpu {
@@ -55,7 +57,10 @@ class Cpu {
   // The NMI input (SDM vol. 3, 6.7.1 "Handling Multiple NMIs"): latched, delivered as
   // vector 2 at the next instruction boundary whatever IF says, then blocked until the
   // next IRET. A second NMI while one is latched is the same NMI.
-  void raise_nmi() { nmi_pending_ = true; }
+  void raise_nmi() {
+    nmi_pending_ = true;
+    attention_ = true;
+  }
   bool nmi_pending() const { return nmi_pending_; }
 
   // Executes up to `max_steps` steps (an instruction, or the delivery of an interrupt or
@@ -64,7 +69,10 @@ class Cpu {
   RunStop run(uint64_t max_steps);
   // Executes exactly one instruction (or delivers one pending interrupt/exception).
   void step();
-  void request_stop() { stop_requested_ = true; }
+  void request_stop() {
+    stop_requested_ = true;
+    attention_ = true;
+  }
 
   bool halted() const { return halted_; }
   void wake() { halted_ = false; }
@@ -82,8 +90,22 @@ class Cpu {
   Mmu& mmu() { return mmu_; }
   // Physical memory changed under the CPU (remapping, or a device wrote RAM by DMA):
   // decoded instructions from it must be decoded again.
-  void physical_memory_changed() { decoded_.clear(); }
+  void physical_memory_changed() {
+    decoded_.clear();
+    blocks_.clear();
+    attention_ = true;
+  }
   PortIo& io() { return io_; }
+  // Port I/O for instruction handlers: a device may raise or drop an interrupt request
+  // (or change the memory map) in the access, so the loop looks again before going on.
+  uint32_t port_in(uint16_t port, unsigned size) {
+    attention_ = irq_poll_ = true;
+    return io_.in(port, size);
+  }
+  void port_out(uint16_t port, unsigned size, uint32_t value) {
+    attention_ = irq_poll_ = true;
+    io_.out(port, size, value);
+  }
 
   // ---- Architectural state (public: handlers, tests, debugger and trace read it). ----
   std::array<uint64_t, kGprSlots> gpr{};  // gpr[kZeroReg] is always 0
@@ -95,7 +117,7 @@ class Cpu {
   std::array<uint64_t, 8> dr{};
   DescriptorTable gdtr, idtr;
   Msrs msr;
-  X87 fpu;  // the x87 FPU (cpu/fpu/, handlers in cpu/exec_x87_*.cpp)
+  X87 fpu;                      // the x87 FPU (cpu/fpu/, handlers in cpu/exec_x87_*.cpp)
   std::array<Vec128, 8> xmm{};  // SSE registers (handlers in cpu/exec_simd_*.cpp, exec_sse_*.cpp)
   uint32_t mxcsr = mxcsr::kDefault;
 
@@ -188,9 +210,15 @@ class Cpu {
   void interrupt(uint8_t vector, bool software, const CpuException* exception);
   // The instruction's start, for handlers that re-execute (REP) or report (INTO).
   uint64_t insn_start() const { return insn_rip_; }
-  void halt() { halted_ = true; }
+  void halt() {
+    halted_ = true;
+    attention_ = true;
+  }
   // Makes the next instruction boundary skip interrupt checks (MOV SS, POP SS, STI).
-  void inhibit_interrupts() { inhibit_ = true; }
+  void inhibit_interrupts() {
+    inhibit_ = true;
+    attention_ = true;
+  }
 
   // Debug registers (MOV DRn): DR7 enables breakpoints.
   void write_dr(unsigned n, uint64_t value);
@@ -218,6 +246,16 @@ class Cpu {
 
  private:
   void execute_one();
+  // Runs the decoded block at CS:RIP (as far as it goes straight); returns the steps
+  // taken (0: the block path cannot run this instruction, take a careful step).
+  uint64_t run_blocks(uint64_t budget);
+  const DecodedBlock* find_or_build_block(uint64_t physical);
+  // Whether the next instruction needs execute_one(): single-step, debug breakpoints,
+  // alignment checking, a pending interrupt check.
+  bool needs_careful_step() const;
+  // Interrupts at this boundary: an NMI, or INTR with IF set (not in an interrupt
+  // shadow). Clears irq_poll_ when it looked and found nothing.
+  bool interrupt_due();
   void check_execute_breakpoints();
   void deliver_exception(const CpuException& e);
   void fetch_and_decode(Insn& insn);
@@ -239,7 +277,8 @@ class Cpu {
 
   // What a segment register's cache allows, recomputed whenever it is loaded, so the
   // common access needs one test: kAccessRead/kAccessWrite without kAccessSlow.
-  static constexpr uint8_t kAccessRead = 1, kAccessWrite = 2, kAccessSlow = 4, kAccessExpandDown = 8;
+  static constexpr uint8_t kAccessRead = 1, kAccessWrite = 2, kAccessSlow = 4,
+                           kAccessExpandDown = 8;
   void refresh_segment_access(unsigned s);
   void check_access_slow(unsigned s, uint64_t offset, unsigned size, uint8_t need);
   std::array<uint8_t, kSegCount> seg_access_{};
@@ -257,12 +296,19 @@ class Cpu {
   PortIo& io_;
   Mmu mmu_;
   DecodedCache decoded_;
+  BlockCache blocks_;
   Insn scratch_;  // decode target for instructions the cache does not keep
+  // attention_: leave the decoded-block loop after this instruction and take a careful
+  // step (raised by I/O, device memory, translation changes, stores into code, CS loads,
+  // HLT, interrupt shadows, stop requests). irq_poll_: an interrupt may have become
+  // pending since the last look with IF set; it stays raised until such a look.
+  bool attention_ = true;
+  bool irq_poll_ = true;
   InterruptSource* interrupts_ = nullptr;
   LocalApicLink* local_apic_ = nullptr;
 
-  uint64_t insn_rip_ = 0;   // RIP of the instruction being executed
-  uint64_t insn_rsp_ = 0;   // RSP before it, restored if it faults
+  uint64_t insn_rip_ = 0;  // RIP of the instruction being executed
+  uint64_t insn_rsp_ = 0;  // RSP before it, restored if it faults
   unsigned cpl_ = 0;
   bool halted_ = false;
   bool shutdown_ = false;

@@ -18,6 +18,7 @@ bool breakpoint_enabled(uint64_t dr7, unsigned n) { return (dr7 >> (2 * n)) & 3;
 }  // namespace
 
 void Cpu::write_dr(unsigned n, uint64_t value) {
+  attention_ = true;  // breakpoints are watched on the careful path only
   if (n == 6) value = (value & 0xE00F) | 0xFFFF0FF0;  // reserved bits read as 1
   if (n == 7) value = (value & 0xFFFF2FFF) | 0x400;
   dr[n] = value;

@@ -16,7 +16,7 @@ struct In {
   static void run(Cpu& c, const Insn& i) {
     const uint16_t p = port<FromDx>(c, i);
     if (!c.io_permitted(p, sizeof(T))) c.raise(vec::kGeneral, 0);
-    c.set_reg<T>(kAcc, static_cast<T>(c.io().in(p, sizeof(T))));
+    c.set_reg<T>(kAcc, static_cast<T>(c.port_in(p, sizeof(T))));
   }
 };
 template <bool FromDx>
@@ -25,7 +25,7 @@ struct Out {
   static void run(Cpu& c, const Insn& i) {
     const uint16_t p = port<FromDx>(c, i);
     if (!c.io_permitted(p, sizeof(T))) c.raise(vec::kGeneral, 0);
-    c.io().out(p, sizeof(T), static_cast<uint32_t>(c.reg<T>(kAcc)));
+    c.port_out(p, sizeof(T), static_cast<uint32_t>(c.reg<T>(kAcc)));
   }
 };
 

@@ -72,7 +72,7 @@ struct Ins {
     const uint16_t port = c.reg<uint16_t>(kRdx);
     if (!c.io_permitted(port, sizeof(T))) c.raise(vec::kGeneral, 0);
     c.check_write(kEs, di, sizeof(T));  // the port is read only if the store can happen
-    const T v = static_cast<T>(c.io().in(port, sizeof(T)));
+    const T v = static_cast<T>(c.port_in(port, sizeof(T)));
     c.write<T>(kEs, di, v);
     advance<T, A>(c, kRdi);
   }
@@ -84,7 +84,7 @@ struct Outs {
     const uint16_t port = c.reg<uint16_t>(kRdx);
     if (!c.io_permitted(port, sizeof(T))) c.raise(vec::kGeneral, 0);
     const T v = c.read<T>(i.seg, c.reg<A>(kRsi));
-    c.io().out(port, sizeof(T), static_cast<uint32_t>(v));
+    c.port_out(port, sizeof(T), static_cast<uint32_t>(v));
     advance<T, A>(c, kRsi);
   }
 };

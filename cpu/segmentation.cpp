@@ -54,6 +54,7 @@ void Cpu::check_write(unsigned s, uint64_t offset, unsigned size) {
 void Cpu::set_segment_cache(unsigned s, const Segment& cache) {
   seg[s] = cache;
   if (s == kCs) {
+    attention_ = true;  // code size, limit and privilege of decoded blocks
     if (pm()) cpl_ = cache.selector & 3;
     else cpl_ = v86_mode() ? 3 : 0;
   }

@@ -28,17 +28,19 @@ constexpr uint32_t kErrFetch = 1u << 4;
 constexpr uint64_t kPhysicalMask = (uint64_t{1} << 36) - 1;
 constexpr uint64_t kPaeAddressMask = kPhysicalMask & ~uint64_t{0xFFF};
 // Reserved bits of PAE entries, besides the address bits above 36 and NX without NXE.
-constexpr uint64_t kPdpteReserved = 0x1E6;          // bits 1, 2, 5-8
-constexpr uint64_t kPaeLargeReserved = 0x1FE000;    // bits 13-20 of a 2 MiB PDE
-constexpr uint64_t kPseLargeReserved = 0x3FE000;    // bits 13-21 of a 4 MiB PDE (no PSE-36)
+constexpr uint64_t kPdpteReserved = 0x1E6;        // bits 1, 2, 5-8
+constexpr uint64_t kPaeLargeReserved = 0x1FE000;  // bits 13-20 of a 2 MiB PDE
+constexpr uint64_t kPseLargeReserved = 0x3FE000;  // bits 13-21 of a 4 MiB PDE (no PSE-36)
 
 }  // namespace
 
 void Mmu::flush() {
   for (Entry& e : tlb_) e = Entry{{}, nullptr, 0, false};
+  raise_attention();
 }
 
 void Mmu::invalidate_page(uint64_t linear) {
+  raise_attention();
   Entry& e = tlb_[index(linear)];
   for (uint64_t& t : e.tag)
     if (t == tag(linear)) t = 0;
@@ -57,6 +59,7 @@ void Mmu::load_cr3(uint64_t cr3) {
   }
   for (Entry& e : tlb_)
     if (!e.global) e = Entry{{}, nullptr, 0, false};
+  raise_attention();
 }
 
 void Mmu::page_fault(uint64_t linear, uint32_t error_code) const {
@@ -86,7 +89,8 @@ Mmu::Walk Mmu::walk(uint64_t linear, Access kind, bool user, bool side_effects) 
   uint64_t physical = 0;
   bool large = false;
   const bool wide = paging_.pae;
-  const uint64_t reserved_high = wide ? (~kPhysicalMask & ~kNoExecute) | (paging_.nxe ? 0 : kNoExecute) : 0;
+  const uint64_t reserved_high =
+      wide ? (~kPhysicalMask & ~kNoExecute) | (paging_.nxe ? 0 : kNoExecute) : 0;
 
   auto fetch_entry = [&](uint64_t address) {
     const uint64_t e = read_table(address, wide);
@@ -198,12 +202,17 @@ uint64_t Mmu::read_slow(uint64_t linear, unsigned size, bool user) {
   if (e.tag[kind(Access::kRead, user)] == tag(linear)) {
     const uint8_t* p = e.host + (linear & kPageMask);
     switch (size) {
-      case 1: return *p;
-      case 2: return load_le<uint16_t>(p);
-      case 4: return load_le<uint32_t>(p);
-      default: return load_le<uint64_t>(p);
+      case 1:
+        return *p;
+      case 2:
+        return load_le<uint16_t>(p);
+      case 4:
+        return load_le<uint32_t>(p);
+      default:
+        return load_le<uint64_t>(p);
     }
   }
+  raise_attention();  // a device register (or open bus)
   return memory_.read(physical, size);
 }
 
@@ -221,10 +230,18 @@ void Mmu::write_slow(uint64_t linear, unsigned size, uint64_t value, bool user) 
   if (e.tag[kind(Access::kWrite, user)] == tag(linear)) {
     uint8_t* p = e.host + (linear & kPageMask);
     switch (size) {
-      case 1: *p = static_cast<uint8_t>(value); break;
-      case 2: store_le<uint16_t>(p, static_cast<uint16_t>(value)); break;
-      case 4: store_le<uint32_t>(p, static_cast<uint32_t>(value)); break;
-      default: store_le<uint64_t>(p, value); break;
+      case 1:
+        *p = static_cast<uint8_t>(value);
+        break;
+      case 2:
+        store_le<uint16_t>(p, static_cast<uint16_t>(value));
+        break;
+      case 4:
+        store_le<uint32_t>(p, static_cast<uint32_t>(value));
+        break;
+      default:
+        store_le<uint64_t>(p, value);
+        break;
     }
     return;
   }
@@ -237,8 +254,10 @@ void Mmu::write_slow(uint64_t linear, unsigned size, uint64_t value, bool user) 
       memory_.write(physical, size, value);
     }
     code_pages_.invalidate(physical);
+    raise_attention();
     return;
   }
+  raise_attention();  // a device register (or ROM, open bus)
   memory_.write(physical, size, value);
 }
 

@@ -88,7 +88,7 @@ std::optional<uint64_t> pushed_flags_address(const MooTest& test) {
 TestOutcome SingleStepRunner::run(const MooTest& test, uint16_t flags_mask, bool verbose) {
   TestOutcome out;
   memory_.clear();
-  Cpu cpu(memory_, io_);
+  Cpu& cpu = cpu_;
   cpu.reset();
   load_registers(cpu, test.initial.regs);
   // FORMAT.md step 1: A20 on, so FFFF:FFFF reaches 0x10FFEF. reset() leaves it on; the

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "cpu/cpu.h"
 #include "tests/singlestep/flat_memory.h"
 #include "tests/singlestep/moo_test.h"
 #include "tests/singlestep/open_bus_io.h"
@@ -36,6 +37,9 @@ class SingleStepRunner {
   // Reused across tests: the memory clears only what the previous test touched.
   FlatMemory memory_;
   OpenBusIo io_;
+  // One CPU, reset for each test: constructing one allocates its TLB and decode caches
+  // (megabytes), which would dominate the run time.
+  Cpu cpu_{memory_, io_};
 };
 
 }  // namespace trapeze
