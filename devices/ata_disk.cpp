@@ -167,6 +167,8 @@ void AtaDisk::execute(uint8_t command) {
         buffer[2 * i] = static_cast<uint8_t>(words[i]);
         buffer[2 * i + 1] = static_cast<uint8_t>(words[i] >> 8);
       }
+      writing_ = false;
+      identify_block_ = true;
       begin_pio_in(kSectorBytes);
       return;
     }
@@ -246,6 +248,7 @@ void AtaDisk::start_transfer(bool write, Transfer transfer, bool ext) {
   }
   standby_ = false;
   writing_ = write;
+  identify_block_ = false;
   transfer_ = transfer;
   next_lba_ = lba;
   remaining_ = count;
@@ -374,6 +377,11 @@ void AtaDisk::write_block() {
 }
 
 void AtaDisk::pio_block_done() {
+  if (identify_block_) {
+    identify_block_ = false;
+    finish(false);
+    return;
+  }
   if (writing_) {
     busy_then(kStepWriteBlock, kBlockLatencyNs);
     return;

@@ -116,6 +116,9 @@ class AtaDisk : public IdeDevice {
   Addressing addressing_ = Addressing::kLba28;
   Transfer transfer_ = Transfer::kPio;
   bool writing_ = false;
+  // The PIO data in flight is IDENTIFY's block, not sectors: no addresses or counts to
+  // update when it has been read.
+  bool identify_block_ = false;
   uint64_t next_lba_ = 0;
   uint64_t remaining_ = 0;    // sectors not yet transferred
   uint32_t block_count_ = 0;  // sectors in the current PIO block or DMA chunk

@@ -18,6 +18,7 @@
 #include "frontend/exit_status.h"
 #include "frontend/logging.h"
 #include "frontend/machine_config_from_cli.h"
+#include "frontend/serial_console.h"
 #include "frontend/unimplemented.h"
 
 namespace trapeze {
@@ -60,7 +61,17 @@ int run(int argc, char** argv) {
   } catch (const ConfigError& error) {
     return fail(error.what(), kExitUsage);
   }
-  const RunResult result = machine->run();
+  std::optional<SerialConsoleInput> console;
+  if (options.serial.target == OutputTarget::kStdio) console.emplace(machine->com1());
+  // Slices of virtual time, so typed input reaches the guest while it runs.
+  constexpr uint64_t kInputPollNs = 10'000'000;
+  RunResult result;
+  for (;;) {
+    result = machine->run_for(kInputPollNs);
+    if (result.reason != StopReason::kDeadline) break;
+    if (console) console->poll();
+  }
+  console.reset();
   if (stop_is_noteworthy(result)) {
     spdlog::warn("stopped: {}", describe(result));
   } else {

@@ -609,3 +609,22 @@ TEST_CASE("AtaDisk: a command written while BSY is ignored") {
   CHECK(p.status() == (kReady | kStatusDrq));
   CHECK(p.insw(512) == pattern_bytes(512, 512));
 }
+
+TEST_CASE("AtaDisk: after IDENTIFY's block is read the drive is ready at once (Linux polls it)") {
+  // Linux reads IDENTIFY data with polling and expects BSY and DRQ clear right after the
+  // last word; a multi-sector read before it must not leave a count behind.
+  Cable c;
+  c.attach_disk(pattern_disk(64));
+  IdePorts& p = c.p;
+  p.lba28(kCmdReadSectors, 5, 1);
+  c.settle();
+  CHECK(p.insw(512) == pattern_bytes(5 * 512, 512));
+  c.settle();
+  p.control(0x0A);  // nIEN: polling
+  p.out(kRegDevice, 0xA0);
+  c.run(kCmdIdentify);
+  CHECK(p.alt_status() == (kReady | kStatusDrq));
+  CHECK(words_of(p.insw(512))[0] == 0x0040);
+  CHECK(p.alt_status() == kReady);
+  CHECK(p.in(kRegLbaLow) == 5);  // the task file is left alone
+}
