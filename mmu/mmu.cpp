@@ -28,14 +28,20 @@ constexpr uint32_t kErrFetch = 1u << 4;
 constexpr uint64_t kPhysicalMask = (uint64_t{1} << 36) - 1;
 constexpr uint64_t kPaeAddressMask = kPhysicalMask & ~uint64_t{0xFFF};
 // Reserved bits of PAE entries, besides the address bits above 36 and NX without NXE.
-constexpr uint64_t kPdpteReserved = 0x1E6;          // bits 1, 2, 5-8
-constexpr uint64_t kPaeLargeReserved = 0x1FE000;    // bits 13-20 of a 2 MiB PDE
-constexpr uint64_t kPseLargeReserved = 0x3FE000;    // bits 13-21 of a 4 MiB PDE (no PSE-36)
+constexpr uint64_t kPdpteReserved = 0x1E6;        // bits 1, 2, 5-8
+constexpr uint64_t kPaeLargeReserved = 0x1FE000;  // bits 13-20 of a 2 MiB PDE
+constexpr uint64_t kPseLargeReserved = 0x3FE000;  // bits 13-21 of a 4 MiB PDE (no PSE-36)
 
 }  // namespace
 
 void Mmu::flush() {
   for (Entry& e : tlb_) e = Entry{{}, nullptr, 0, false};
+}
+
+void Mmu::drop_write_access(uint64_t base, uint64_t size_bytes) {
+  for (Entry& e : tlb_)
+    if (e.host != nullptr && e.physical_page - base < size_bytes)
+      e.tag[kind(Access::kWrite, false)] = e.tag[kind(Access::kWrite, true)] = 0;
 }
 
 void Mmu::invalidate_page(uint64_t linear) {
@@ -86,7 +92,8 @@ Mmu::Walk Mmu::walk(uint64_t linear, Access kind, bool user, bool side_effects) 
   uint64_t physical = 0;
   bool large = false;
   const bool wide = paging_.pae;
-  const uint64_t reserved_high = wide ? (~kPhysicalMask & ~kNoExecute) | (paging_.nxe ? 0 : kNoExecute) : 0;
+  const uint64_t reserved_high =
+      wide ? (~kPhysicalMask & ~kNoExecute) | (paging_.nxe ? 0 : kNoExecute) : 0;
 
   auto fetch_entry = [&](uint64_t address) {
     const uint64_t e = read_table(address, wide);
@@ -198,10 +205,14 @@ uint64_t Mmu::read_slow(uint64_t linear, unsigned size, bool user) {
   if (e.tag[kind(Access::kRead, user)] == tag(linear)) {
     const uint8_t* p = e.host + (linear & kPageMask);
     switch (size) {
-      case 1: return *p;
-      case 2: return load_le<uint16_t>(p);
-      case 4: return load_le<uint32_t>(p);
-      default: return load_le<uint64_t>(p);
+      case 1:
+        return *p;
+      case 2:
+        return load_le<uint16_t>(p);
+      case 4:
+        return load_le<uint32_t>(p);
+      default:
+        return load_le<uint64_t>(p);
     }
   }
   return memory_.read(physical, size);
@@ -221,10 +232,18 @@ void Mmu::write_slow(uint64_t linear, unsigned size, uint64_t value, bool user) 
   if (e.tag[kind(Access::kWrite, user)] == tag(linear)) {
     uint8_t* p = e.host + (linear & kPageMask);
     switch (size) {
-      case 1: *p = static_cast<uint8_t>(value); break;
-      case 2: store_le<uint16_t>(p, static_cast<uint16_t>(value)); break;
-      case 4: store_le<uint32_t>(p, static_cast<uint32_t>(value)); break;
-      default: store_le<uint64_t>(p, value); break;
+      case 1:
+        *p = static_cast<uint8_t>(value);
+        break;
+      case 2:
+        store_le<uint16_t>(p, static_cast<uint16_t>(value));
+        break;
+      case 4:
+        store_le<uint32_t>(p, static_cast<uint32_t>(value));
+        break;
+      default:
+        store_le<uint64_t>(p, value);
+        break;
     }
     return;
   }

@@ -45,12 +45,12 @@ enum class Access : uint8_t { kRead = 0, kWrite = 1, kExecute = 2 };
 
 // The paging controls, gathered from CR0, CR3, CR4 and EFER by the CPU.
 struct PagingMode {
-  bool enabled = false;  // CR0.PG
+  bool enabled = false;        // CR0.PG
   bool write_protect = false;  // CR0.WP
-  bool pse = false;      // CR4.PSE: 4 MiB pages without PAE
-  bool pae = false;      // CR4.PAE
-  bool pge = false;      // CR4.PGE: global pages survive CR3 loads
-  bool nxe = false;      // EFER.NXE: bit 63 of PAE entries forbids execution
+  bool pse = false;            // CR4.PSE: 4 MiB pages without PAE
+  bool pae = false;            // CR4.PAE
+  bool pge = false;            // CR4.PGE: global pages survive CR3 loads
+  bool nxe = false;            // EFER.NXE: bit 63 of PAE entries forbids execution
   uint64_t cr3 = 0;
 };
 
@@ -71,20 +71,26 @@ class Mmu {
   const PagingMode& paging() const { return paging_; }
   // Forgets every translation (memory map changes, mode changes).
   void flush();
+  // Takes direct write access away from every translation into physical
+  // [base, base + size_bytes), so the next write there takes the slow path (a
+  // framebuffer's write tracking re-armed); reads keep their fast path.
+  void drop_write_access(uint64_t base, uint64_t size_bytes);
   // Forgets the translations of one linear page (INVLPG), global or not.
   void invalidate_page(uint64_t linear);
 
   template <typename T>
   T read(uint64_t linear, bool user) {
     const Entry& e = tlb_[index(linear)];
-    if ((linear & kPageMask) <= kPageSize - sizeof(T) && e.tag[kind(Access::kRead, user)] == tag(linear))
+    if ((linear & kPageMask) <= kPageSize - sizeof(T) &&
+        e.tag[kind(Access::kRead, user)] == tag(linear))
       return load_le<T>(e.host + (linear & kPageMask));
     return static_cast<T>(read_slow(linear, sizeof(T), user));
   }
   template <typename T>
   void write(uint64_t linear, T value, bool user) {
     Entry& e = tlb_[index(linear)];
-    if ((linear & kPageMask) <= kPageSize - sizeof(T) && e.tag[kind(Access::kWrite, user)] == tag(linear)) {
+    if ((linear & kPageMask) <= kPageSize - sizeof(T) &&
+        e.tag[kind(Access::kWrite, user)] == tag(linear)) {
       store_le<T>(e.host + (linear & kPageMask), value);
       return;
     }
@@ -100,7 +106,8 @@ class Mmu {
   static constexpr uint64_t kNotCacheable = ~uint64_t{0};
   uint64_t translate_fetch(uint64_t linear, bool user) {
     const Entry& e = tlb_[index(linear)];
-    if (e.tag[kind(Access::kExecute, user)] == tag(linear)) return e.physical_page | (linear & kPageMask);
+    if (e.tag[kind(Access::kExecute, user)] == tag(linear))
+      return e.physical_page | (linear & kPageMask);
     return translate_fetch_slow(linear, user);
   }
   CodePages& code_pages() { return code_pages_; }
