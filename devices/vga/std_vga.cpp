@@ -204,12 +204,13 @@ void StdVga::write_dispi(uint16_t value) {
   if (!effect.enabled_now) return;
   // What QEMU does on a mode switch, so the legacy window reaches the framebuffer as
   // the BIOS's banked modes expect: graphics, a 64 KiB window at 0xA0000, chain-4 for
-  // the packed-pixel depths (planar for 4 bpp).
+  // the packed-pixel depths (planar for 4 bpp), all planes writable.
   vga::GraphicsController& gc = regs_.graphics;
   gc.regs[vga::GraphicsController::kMisc] =
       (gc.regs[vga::GraphicsController::kMisc] & ~0x0C) | 0x05;
   uint8_t& memory_mode = regs_.sequencer.regs[vga::Sequencer::kMemoryMode];
   memory_mode = dispi_.bpp() == 4 ? (memory_mode & ~0x08) | 0x06 : memory_mode | 0x08;
+  regs_.sequencer.regs[vga::Sequencer::kMapMask] = 0x0F;
   if (effect.clear_memory) {
     const size_t visible = std::min<size_t>(
         size_t{dispi_.line_bytes()} * dispi_.yres() * (dispi_.bpp() == 4 ? 4 : 1), memory_.size());
