@@ -229,6 +229,9 @@ CliParseResult parse_command_line(std::span<const std::string_view> args) {
     if (!options.initrd_path.empty()) return failure("--initrd needs --kernel");
     if (!options.append.empty()) return failure("--append needs --kernel");
   }
+  if (options.vga == VgaKind::kNone &&
+      (!options.screenshot_path.empty() || !options.screen_text_path.empty()))
+    return failure("--screenshot and --screen-text need a display card (not --vga none)");
   return result;
 }
 

@@ -5,6 +5,10 @@
 ;   -DSCENARIO=2  mode 12h: write modes 2, 1 (latches), 3 and 0 (set/reset, XOR)
 ;   -DSCENARIO=3  VBE 1024x768x32 with the linear framebuffer, drawn in big real mode
 ;   -DSCENARIO=4  mode 03h with a user glyph loaded through INT 10h AX=1100h
+;   -DSCENARIO=5  mode 04h (CGA 4-colour): diagonal stripes through INT 10h AH=0Ch
+;   -DSCENARIO=6  mode 0Dh (EGA 320x200x16): the same stripes in 16 colours
+;   -DSCENARIO=7  mode 13h unchained ("mode X" addressing) on a second page, flipped to
+;                 through the CRTC start address
 ; Failures print on port 0xE9 and exit with status 3.
 bits 16
 org 0x7C00
@@ -51,10 +55,10 @@ failed: db "vga test: a BIOS call failed", 10, 0
   dw 0xAA55
 
 stage2:
-%if SCENARIO == 1
-  mov ax, 0x0013
-  int 0x10
-  ; DAC entry i = (i >> 2, 63 - (i >> 2), 7i mod 64)
+%if SCENARIO == 1 || SCENARIO == 7
+  jmp scenario
+; DAC entry i = (i >> 2, 63 - (i >> 2), 7i mod 64)
+ramp_dac:
   mov dx, 0x3C8
   xor al, al
   out dx, al
@@ -77,6 +81,14 @@ stage2:
   inc cx
   cmp cx, 256
   jne .dac
+  ret
+scenario:
+%endif
+
+%if SCENARIO == 1
+  mov ax, 0x0013
+  int 0x10
+  call ramp_dac
   mov ax, 0xA000
   mov es, ax
   xor di, di
@@ -294,6 +306,86 @@ mode_info equ 0x9400
 
 glyph:
   times 8 db 0xAA, 0x55
+%endif
+
+%if SCENARIO == 5 || SCENARIO == 6
+%if SCENARIO == 5
+  mov ax, 0x0004
+%else
+  mov ax, 0x000D
+%endif
+  int 0x10
+  xor dx, dx                 ; row
+.row:
+  xor cx, cx                 ; column
+.pixel:
+  mov ax, cx                 ; colour ((x + y) / 8) mod 4 (or 16)
+  add ax, dx
+  shr ax, 3
+%if SCENARIO == 5
+  and al, 3
+%else
+  and al, 15
+%endif
+  mov ah, 0x0C
+  xor bh, bh
+  int 0x10
+  inc cx
+  cmp cx, 320
+  jne .pixel
+  inc dx
+  cmp dx, 200
+  jne .row
+  jmp done
+%endif
+
+%if SCENARIO == 7
+  mov ax, 0x0013
+  int 0x10
+  call ramp_dac
+  mov dx, 0x3C4
+  mov ax, 0x0604             ; sequencer memory mode: chain-4 off
+  out dx, ax
+  mov dx, 0x3D4
+  mov ax, 0x0014             ; CRTC: doubleword mode off
+  out dx, ax
+  mov ax, 0xE317             ; byte mode
+  out dx, ax
+  mov ax, 0xA000
+  mov es, ax
+  xor bx, bx                 ; y
+.row:
+  xor si, si                 ; x
+.pixel:
+  mov cx, si                 ; map mask: the plane of x mod 4
+  and cl, 3
+  mov ah, 1
+  shl ah, cl
+  mov al, 2
+  mov dx, 0x3C4
+  out dx, ax
+  mov ax, bx                 ; page 1 (plane address 16000) + 80y + x/4
+  mov dx, 80
+  mul dx
+  mov di, si
+  shr di, 2
+  add di, ax
+  add di, 16000
+  mov ax, si                 ; colour (x xor y) mod 256
+  xor ax, bx
+  mov [es:di], al
+  inc si
+  cmp si, 320
+  jne .pixel
+  inc bx
+  cmp bx, 200
+  jne .row
+  mov dx, 0x3D4              ; show page 1: start address 16000 = 0x3E80
+  mov ax, 0x3E0C
+  out dx, ax
+  mov ax, 0x800D
+  out dx, ax
+  jmp done
 %endif
 
   times (STAGE2_SECTORS + 1) * 512 - ($ - $$) db 0

@@ -64,6 +64,19 @@ Expected scenario(int n) {
                 const unsigned bits = (line & 1) ? 0x55 : 0xAA;
                 return (bits & (0x80 >> dot)) ? ega(14) : ega(1);
               }};
+    case 5:
+      return {320, 200, [](uint32_t x, uint32_t y) {
+                // CGA palette 1, high intensity: black, cyan, magenta, white.
+                static const unsigned cga[4] = {0, 11, 13, 15};
+                return ega(cga[((x + y) >> 3) & 3]);
+              }};
+    case 6:
+      return {320, 200, [](uint32_t x, uint32_t y) { return ega(((x + y) >> 3) & 15); }};
+    case 7:
+      return {320, 200, [](uint32_t x, uint32_t y) {
+                const uint32_t i = (x ^ y) & 0xFF;
+                return rgb6(i >> 2, 63 - (i >> 2), (7 * i) & 63);
+              }};
     default:
       return {0, 0, nullptr};
   }
