@@ -19,12 +19,16 @@ uint32_t expand(uint32_t v, unsigned bits) {
 
 void render_vbe(const VgaRegisters& regs, const VideoMemory& memory, const VbeDispi& vbe,
                 Frame& frame) {
-  const unsigned width = vbe.xres(), height = vbe.yres();
-  frame.resize(width, height);
   const auto bytes = memory.bytes();
   const size_t size = bytes.size();
-  const uint32_t line = vbe.line_bytes();
+  const uint32_t line = std::max<uint32_t>(vbe.line_bytes(), 1);
   const uint32_t start = vbe.start_offset();
+  // A mode larger than video memory (a guest may program one) shows the lines that
+  // exist, so the picture never outgrows the card.
+  const size_t lines_in_memory = (vbe.bpp() == 4 ? size / 4 : size) / line;
+  const unsigned width = vbe.xres();
+  const unsigned height = static_cast<unsigned>(std::min<size_t>(vbe.yres(), lines_in_memory));
+  frame.resize(width, height);
   if (vbe.bpp() == 4) {
     const auto colors = palette16(regs);
     for (unsigned y = 0; y < height; ++y)

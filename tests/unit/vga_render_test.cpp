@@ -229,3 +229,20 @@ TEST_CASE("VGA frame cache: writes through the mapped framebuffer are noticed") 
   CHECK(view.pixels[17] == 0xABCDEF);
   CHECK(vga.frame().generation == view.generation);
 }
+
+TEST_CASE("VGA VBE: a mode larger than video memory shows only the lines that exist") {
+  VgaRegisters regs;
+  VideoMemory memory(regs, 1024 * 1024);
+  VbeDispi vbe(1024 * 1024);
+  for (auto [index, value] : {std::pair<uint16_t, uint16_t>{VbeDispi::kXres, 4000},
+                              {VbeDispi::kYres, 4000},
+                              {VbeDispi::kBpp, 32},
+                              {VbeDispi::kEnable, VbeDispi::kEnabled}}) {
+    vbe.set_index(index);
+    vbe.write_data(value);
+  }
+  Frame frame;
+  render_vbe(regs, memory, vbe, frame);
+  CHECK(frame.width == 4000);
+  CHECK(frame.height == 1024 * 1024 / 16000);
+}
