@@ -8,6 +8,7 @@
 
 #include "bios/bios_rom.h"
 #include "bios/multiboot.h"
+#include "bios/vga_bios.h"
 #include "cpu/log.h"
 #include "devices/ata_disk.h"
 #include "devices/atapi_cdrom.h"
@@ -91,12 +92,17 @@ Machine::Machine(MachineConfig config) try
     cpu_.mmu().flush();
     cpu_.physical_memory_changed();
   });
+  // A framebuffer's write tracking re-armed: only direct write pointers go.
+  memory_.on_write_tracking_rearmed([this](uint64_t base, uint64_t size_bytes) {
+    cpu_.mmu().drop_write_access(base, size_bytes);
+  });
   debug_ports_.set_console_sink([this](char c) { debugcon_output_.put(c); });
   // Stop the CPU right after the OUT, so nothing the guest does next can hide the exit.
   debug_ports_.set_exit_listener([this](int /*status*/) { cpu_.request_stop(); });
   com1_.set_transmit_sink([this](uint8_t byte) { serial_output_.put(static_cast<char>(byte)); });
   wire_devices();
   attach_drives();
+  attach_display();
   describe_machine_to_firmware();
   map_ram();
   cpu_.reset();
@@ -181,6 +187,13 @@ void Machine::attach_drives() {
                                 config_.cdrom_path, DiskMedium::kCdRom, config_.snapshot)));
 }
 
+void Machine::attach_display() {
+  if (config_.vga == VgaKind::kNone) return;
+  // Port reads see the scheduler's time, which catch_up_time() keeps current.
+  vga_ = std::make_unique<StdVga>(pci_, io_, memory_, load_vga_bios_image(),
+                                  [this] { return scheduler_.now_ns(); });
+}
+
 void Machine::describe_machine_to_firmware() {
   BootOrder boot_order;
   if (!config_.boot_order.empty()) {
@@ -246,6 +259,7 @@ void Machine::reset() {
   ide_.reset();
   pm_.reset();
   fw_cfg_.reset();
+  if (vga_) vga_->reset();
   a20_from_i8042_ = true;
   a20_from_port92_ = false;
   update_a20();

@@ -49,6 +49,7 @@
 #include "devices/system_control_port_b.h"
 #include "devices/timed_port_io.h"
 #include "devices/uart16550.h"
+#include "devices/vga/std_vga.h"
 #include "mmu/address_map.h"
 
 namespace trapeze {
@@ -104,6 +105,9 @@ class Machine {
   Piix3Ide& ide() { return ide_; }
   Piix4Pm& power_management() { return pm_; }
   FwCfg& fw_cfg() { return fw_cfg_; }
+  // The display card (PCI 00:02.0), or nullptr with --vga none.
+  StdVga* vga() { return vga_.get(); }
+  DisplaySource* display() { return vga_.get(); }
   Cpu& cpu() { return cpu_; }
 
  private:
@@ -125,6 +129,8 @@ class Machine {
   void update_a20();
   void wire_devices();
   void attach_drives();
+  // The display card the configuration asks for (MachineConfig::vga).
+  void attach_display();
   void describe_machine_to_firmware();
   void map_firmware();
   // The firmware image the configuration names (none for a direct kernel boot), and its
@@ -184,6 +190,7 @@ class Machine {
   Piix3Ide ide_;
   Piix4Pm pm_;
   FwCfg fw_cfg_;
+  std::unique_ptr<StdVga> vga_;
   TimedPortIo timed_io_;
   Cpu cpu_;
   // x87 errors with CR0.NE clear: FERR# to IRQ 13, port 0xF0 (needs the CPU's x87 state).

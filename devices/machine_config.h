@@ -19,6 +19,10 @@ struct OutputSpec {
 // Parses "none", "stdio" or "file:PATH"; throws ConfigError naming `option` otherwise.
 OutputSpec parse_output_spec(std::string_view option, std::string_view text);
 
+// The display card (QEMU's -vga): none, or the QEMU/Bochs standard VGA with Debian's
+// SeaVGABIOS as its option ROM.
+enum class VgaKind { kNone, kStd };
+
 struct MachineConfig {
   uint64_t memory_mib = 128;
   // A raw firmware image (a multiple of 64 KiB, at most 16 MiB). Empty: Debian's SeaBIOS
@@ -34,7 +38,8 @@ struct MachineConfig {
   std::string boot_order;
   std::string kernel_path;
   std::string initrd_path;
-  std::string append;     // kernel command line
+  std::string append;  // kernel command line
+  VgaKind vga = VgaKind::kStd;
   bool snapshot = false;  // disk writes go to a temporary overlay, never to the image
   bool headless = true;
   // A triple fault stops the run (QEMU's -no-reboot) instead of resetting the machine.

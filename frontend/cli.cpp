@@ -78,6 +78,27 @@ constexpr auto kOptions = std::to_array<OptionSpec>({
        o.append = std::string(v);
        return std::nullopt;
      }},
+    {"vga", 0, "TYPE", "display card: std (QEMU's standard VGA, the default) or none",
+     [](CliOptions& o, std::string_view v) -> std::optional<std::string> {
+       if (v == "std") {
+         o.vga = VgaKind::kStd;
+       } else if (v == "none") {
+         o.vga = VgaKind::kNone;
+       } else {
+         return fmt::format("--vga '{}' is not one of std, none", v);
+       }
+       return std::nullopt;
+     }},
+    {"screenshot", 0, "FILE", "when the run stops, save the screen as a PNG image",
+     [](CliOptions& o, std::string_view v) -> std::optional<std::string> {
+       o.screenshot_path = std::string(v);
+       return std::nullopt;
+     }},
+    {"screen-text", 0, "FILE", "when the run stops, save the text screen as UTF-8 text",
+     [](CliOptions& o, std::string_view v) -> std::optional<std::string> {
+       o.screen_text_path = std::string(v);
+       return std::nullopt;
+     }},
     {"snapshot", 0, "", "keep disk writes in memory; image files are never modified",
      set_flag<&CliOptions::snapshot>},
     {"headless", 0, "", "no window, even when a display is available",
@@ -208,6 +229,9 @@ CliParseResult parse_command_line(std::span<const std::string_view> args) {
     if (!options.initrd_path.empty()) return failure("--initrd needs --kernel");
     if (!options.append.empty()) return failure("--append needs --kernel");
   }
+  if (options.vga == VgaKind::kNone &&
+      (!options.screenshot_path.empty() || !options.screen_text_path.empty()))
+    return failure("--screenshot and --screen-text need a display card (not --vga none)");
   return result;
 }
 

@@ -27,6 +27,10 @@ struct CliOptions {
   std::string kernel_path;
   std::string initrd_path;
   std::string append;
+  VgaKind vga = VgaKind::kStd;
+  // Written when the run stops: the screen as PNG, and the text screen as UTF-8.
+  std::string screenshot_path;
+  std::string screen_text_path;
   bool snapshot = false;
   bool no_reboot = false;
   // True only when --headless was given; without it the frontend opens a window if the

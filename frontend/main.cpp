@@ -19,6 +19,7 @@
 #include "frontend/logging.h"
 #include "frontend/machine_config_from_cli.h"
 #include "frontend/serial_console.h"
+#include "frontend/screenshot.h"
 #include "frontend/unimplemented.h"
 
 namespace trapeze {
@@ -29,6 +30,18 @@ int fail(std::string message, int exit_status) {
   std::replace(message.begin(), message.end(), '\n', ' ');
   std::fprintf(stderr, "trapeze: %s\n", message.c_str());
   return exit_status;
+}
+
+// --screenshot and --screen-text, once the run has stopped.
+std::optional<std::string> save_screen(const CliOptions& options, DisplaySource* display) {
+  if (options.screenshot_path.empty() && options.screen_text_path.empty()) return std::nullopt;
+  if (display == nullptr)
+    return "--screenshot and --screen-text need a display card (not --vga none)";
+  if (!options.screenshot_path.empty())
+    if (auto error = write_png(options.screenshot_path, display->frame())) return error;
+  if (!options.screen_text_path.empty())
+    if (auto error = write_screen_text(options.screen_text_path, *display)) return error;
+  return std::nullopt;
 }
 
 int run(int argc, char** argv) {
@@ -77,6 +90,7 @@ int run(int argc, char** argv) {
   } else {
     spdlog::info("stopped: {}", describe(result));
   }
+  if (auto error = save_screen(options, machine->display())) return fail(*error, kExitFailure);
   return exit_status_for(result);
 }
 

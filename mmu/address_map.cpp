@@ -55,6 +55,36 @@ void AddressMap::map_ram(uint64_t base, uint64_t size_bytes, uint64_t ram_offset
   insert(std::move(r));
 }
 
+void AddressMap::map_ram_buffer(std::string name, uint64_t base, std::span<uint8_t> buffer,
+                                bool track_writes) {
+  if ((buffer.size() & kPageMask) != 0)
+    throw std::invalid_argument(
+        fmt::format("{} buffer of {:#x} bytes is not a multiple of 4 KiB", name, buffer.size()));
+  Region r;
+  r.name = std::move(name);
+  r.kind = Kind::kRam;
+  r.base = base;
+  r.last = last_address(r.name, base, buffer.size());
+  r.host = buffer.data();
+  r.track_writes = track_writes;
+  insert(std::move(r));
+}
+
+bool AddressMap::take_writes(uint64_t base) {
+  auto it = regions_.find(base);
+  if (it == regions_.end() || !it->second.track_writes)
+    throw std::invalid_argument(fmt::format("take_writes: no tracked buffer at {:#x}", base));
+  Region& r = it->second;
+  if (!r.written) return false;
+  r.written = false;
+  if (write_tracking_rearmed_) {
+    write_tracking_rearmed_(r.base, r.last - r.base + 1);
+  } else {
+    notify_map_changed();
+  }
+  return true;
+}
+
 void AddressMap::map_rom(std::string name, uint64_t base, std::span<const uint8_t> image) {
   Region r;
   r.name = std::move(name);
@@ -132,7 +162,7 @@ uint8_t* AddressMap::page_pointer(uint64_t address, bool for_write) {
   const uint64_t page = address & ~kPageMask;
   Region* r = find(page);
   if (r == nullptr || r->host == nullptr) return nullptr;
-  if (for_write && r->kind != Kind::kRam) return nullptr;
+  if (for_write && (r->kind != Kind::kRam || (r->track_writes && !r->written))) return nullptr;
   // The whole page must be inside this one region, or a direct access could run past it.
   if (r->last - page < kPageSize - 1) return nullptr;
   return r->host + (page - r->base);
@@ -169,6 +199,7 @@ void AddressMap::write(uint64_t address, unsigned size_bytes, uint64_t value) {
   const uint64_t offset = address - r->base;
   switch (r->kind) {
     case Kind::kRam:
+      r->written = true;
       store(r->host + offset, size_bytes, value);
       return;
     case Kind::kMmio:
@@ -211,6 +242,7 @@ void AddressMap::copy_to_guest(uint64_t address, std::span<const uint8_t> bytes)
     const uint64_t room = r->last - at;  // bytes available minus one
     const size_t chunk = room >= bytes.size() - done - 1 ? bytes.size() - done : room + 1;
     std::memcpy(r->host + (at - r->base), bytes.data() + done, chunk);
+    r->written = true;
     done += chunk;
   }
 }

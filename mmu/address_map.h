@@ -52,6 +52,22 @@ class AddressMap : public PhysicalMemory {
   // The two-argument form maps the RAM at its own address (ram_offset = base).
   void map_ram(uint64_t base, uint64_t size_bytes, uint64_t ram_offset);
   void map_ram(uint64_t base, uint64_t size_bytes) { map_ram(base, size_bytes, base); }
+  // Maps a device's own memory (a framebuffer) at `base` as RAM: the CPU reads and
+  // writes `buffer` directly through its TLB. The buffer must outlive the mapping and
+  // have a size that is a multiple of 4 KiB. With `track_writes`, the first guest write
+  // after each take_writes() goes through the slow path and marks the mapping written,
+  // so a display can tell an idle framebuffer from a changed one without comparing it.
+  void map_ram_buffer(std::string name, uint64_t base, std::span<uint8_t> buffer,
+                      bool track_writes);
+  // For the tracked buffer mapped at `base`: true when the guest wrote to it since the
+  // last call. Re-arms the tracking: the write-tracking listener (else the map-changed
+  // listener) is told to drop direct write access to the range.
+  bool take_writes(uint64_t base);
+  // Called when take_writes() re-arms [base, base + size): the CPU must forget direct
+  // write pointers into the range (Mmu::drop_write_access), nothing else.
+  void on_write_tracking_rearmed(std::function<void(uint64_t base, uint64_t size_bytes)> listener) {
+    write_tracking_rearmed_ = std::move(listener);
+  }
   // Maps a read-only copy of `image` at `base`. Guest writes are dropped.
   void map_rom(std::string name, uint64_t base, std::span<const uint8_t> image);
   // Forwards [base, base + size) to `handler`, which must outlive the mapping.
@@ -85,6 +101,10 @@ class AddressMap : public PhysicalMemory {
     std::vector<uint8_t> rom;  // kRom: the image
     MmioHandler* handler = nullptr;  // kMmio
     bool write_logged = false;       // kRom: a dropped write has been reported
+    // kRam over a device buffer: direct writes are handed out only after a slow-path
+    // write has set `written` (take_writes() clears it).
+    bool track_writes = false;
+    bool written = false;
     // Host bytes of a RAM or ROM region (nullptr for MMIO).
     uint8_t* host = nullptr;
   };
@@ -109,6 +129,7 @@ class AddressMap : public PhysicalMemory {
   std::unique_ptr<uint8_t, FreeDeleter> ram_;
   std::map<uint64_t, Region> regions_;  // by base
   std::function<void()> map_changed_;
+  std::function<void(uint64_t, uint64_t)> write_tracking_rearmed_;
   // Unmapped accesses are usually a guest probing for hardware; report the first few.
   unsigned unmapped_reports_left_ = 16;
   std::shared_ptr<spdlog::logger> log_;

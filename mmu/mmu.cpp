@@ -39,6 +39,12 @@ void Mmu::flush() {
   raise_attention();
 }
 
+void Mmu::drop_write_access(uint64_t base, uint64_t size_bytes) {
+  for (Entry& e : tlb_)
+    if (e.host != nullptr && e.physical_page - base < size_bytes)
+      e.tag[kind(Access::kWrite, false)] = e.tag[kind(Access::kWrite, true)] = 0;
+}
+
 void Mmu::invalidate_page(uint64_t linear) {
   raise_attention();
   Entry& e = tlb_[index(linear)];

@@ -75,6 +75,10 @@ class Mmu {
   // have changed: translations (flushes, INVLPG), a store into a page holding decoded
   // code, or an access to a device (which may raise an interrupt).
   void set_attention_flag(bool* flag) { attention_ = flag; }
+  // Takes direct write access away from every translation into physical
+  // [base, base + size_bytes), so the next write there takes the slow path (a
+  // framebuffer's write tracking re-armed); reads keep their fast path.
+  void drop_write_access(uint64_t base, uint64_t size_bytes);
   // Forgets the translations of one linear page (INVLPG), global or not.
   void invalidate_page(uint64_t linear);
 

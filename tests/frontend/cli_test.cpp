@@ -218,13 +218,25 @@ TEST_CASE("--help documents every option on one line each, and the exit statuses
   for (const char* option :
        {"--memory SIZE", "--bios FILE", "--hda FILE", "--cdrom FILE", "--kernel FILE",
         "--initrd FILE", "--append TEXT", "--snapshot", "--headless", "--serial TARGET",
-        "--debugcon TARGET", "--timeout SECONDS", "--max-instructions N", "--log SPEC", "--help",
-        "--version"}) {
+        "--debugcon TARGET", "--vga TYPE", "--screenshot FILE", "--screen-text FILE",
+        "--timeout SECONDS", "--max-instructions N", "--log SPEC", "--help", "--version"}) {
     CAPTURE(option);
     CHECK(text.find(option) != std::string::npos);
   }
   CHECK(text.find("124") != std::string::npos);
   CHECK(text.find("0xF4") != std::string::npos);
+}
+
+TEST_CASE("--vga picks the display card; --screenshot and --screen-text name output files") {
+  CHECK(parse_ok({}).vga == VgaKind::kStd);
+  CHECK(parse_ok({"--vga", "none"}).vga == VgaKind::kNone);
+  CHECK(parse_ok({"--vga=std"}).vga == VgaKind::kStd);
+  const CliOptions o = parse_ok({"--screenshot", "a.png", "--screen-text=b.txt"});
+  CHECK(o.screenshot_path == "a.png");
+  CHECK(o.screen_text_path == "b.txt");
+  CHECK(parse_error({"--vga", "cirrus"}).find("std, none") != std::string::npos);
+  CHECK(parse_error({"--vga", "none", "--screenshot", "a.png"}).find("display card") !=
+        std::string::npos);
 }
 
 }  // namespace

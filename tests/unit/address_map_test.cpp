@@ -204,3 +204,43 @@ TEST_CASE("AddressMap: the last RAM page hands out a pointer, the page after it 
   CHECK(last == map.page_pointer(kPageSize, true));
   CHECK(map.page_pointer(2 * kPageSize, false) == nullptr);
 }
+
+TEST_CASE("AddressMap: a tracked RAM buffer hands out write pointers only once written") {
+  AddressMap map(64 * 1024);
+  std::vector<uint8_t> buffer(8192, 0);
+  unsigned rearmed = 0;
+  uint64_t rearmed_base = 0, rearmed_size = 0;
+  map.on_write_tracking_rearmed([&](uint64_t base, uint64_t size) {
+    ++rearmed;
+    rearmed_base = base;
+    rearmed_size = size;
+  });
+  map.map_ram_buffer("fb", 0x100000, buffer, true);
+  // Reads are direct from the start; writes are not until one has been seen.
+  CHECK(map.page_pointer(0x100000, false) == buffer.data());
+  CHECK(map.page_pointer(0x101000, true) == nullptr);
+  CHECK_FALSE(map.take_writes(0x100000));
+  map.write(0x101004, 4, 0xDEADBEEF);
+  CHECK(buffer[4096 + 4] == 0xEF);
+  CHECK(map.page_pointer(0x101000, true) == buffer.data() + 4096);
+  CHECK(map.take_writes(0x100000));
+  CHECK(rearmed == 1);
+  CHECK(rearmed_base == 0x100000);
+  CHECK(rearmed_size == 8192);
+  // Re-armed: the slow path again, and nothing new to report.
+  CHECK(map.page_pointer(0x100000, true) == nullptr);
+  CHECK_FALSE(map.take_writes(0x100000));
+  CHECK(rearmed == 1);
+  CHECK_THROWS_AS(map.take_writes(0x200000), std::invalid_argument);
+}
+
+TEST_CASE("AddressMap: an untracked RAM buffer is plain RAM") {
+  AddressMap map(64 * 1024);
+  std::vector<uint8_t> buffer(4096, 0);
+  map.map_ram_buffer("buf", 0x200000, buffer, false);
+  CHECK(map.page_pointer(0x200000, true) == buffer.data());
+  map.write(0x200010, 2, 0x1234);
+  CHECK(buffer[0x10] == 0x34);
+  std::vector<uint8_t> odd(100);
+  CHECK_THROWS_AS(map.map_ram_buffer("odd", 0x300000, odd, false), std::invalid_argument);
+}

@@ -177,7 +177,8 @@ TEST_CASE("Machine: the PC memory layout around the BIOS") {
   AddressMap& memory = machine.memory();
   memory.write(0x9FFFC, 4, 0x11223344);
   CHECK(memory.read(0x9FFFC, 4) == 0x11223344);  // conventional RAM
-  CHECK(memory.read(0xA0000, 1) == 0xFF);        // VGA window: nothing yet
+  // The VGA window is the card's video memory (zero), not open bus.
+  CHECK(memory.read(0xA0000, 1) == 0x00);
   // The option ROM area is the host bridge's: open bus at reset, shadow RAM once the
   // firmware sets its PAM register to read-write.
   CHECK(memory.read(0xC0000, 1) == 0xFF);
