@@ -14,13 +14,13 @@
 #include "devices/config_error.h"
 #include "devices/machine.h"
 #include "frontend/cli.h"
+#include "frontend/demo_guest.h"
 #include "frontend/display.h"
 #include "frontend/exit_status.h"
 #include "frontend/logging.h"
 #include "frontend/machine_config_from_cli.h"
 #include "frontend/serial_console.h"
 #include "frontend/screenshot.h"
-#include "frontend/unimplemented.h"
 
 namespace trapeze {
 namespace {
@@ -47,7 +47,7 @@ std::optional<std::string> save_screen(const CliOptions& options, DisplaySource*
 int run(int argc, char** argv) {
   const CliParseResult parsed = parse_command_line(argc, argv);
   if (!parsed.ok()) return fail(parsed.error->message, parsed.error->exit_status);
-  const CliOptions& options = parsed.options;
+  CliOptions options = parsed.options;
   if (options.help) {
     std::fputs(usage_text().c_str(), stdout);
     return 0;
@@ -56,8 +56,8 @@ int run(int argc, char** argv) {
     std::printf("trapeze %s\n", TRAPEZE_VERSION);
     return 0;
   }
-  if (auto refusal = refuse_unimplemented(options)) {
-    return fail(refusal->message, refusal->exit_status);
+  if (boots_nothing(options)) {
+    if (auto error = use_demo_guest(options)) return fail(error->message, error->exit_status);
   }
   configure_logging(options.log);
 
