@@ -17,6 +17,11 @@ inline uint32_t le32(std::span<const uint8_t> bytes, size_t offset) {
          (uint32_t{bytes[offset + 2]} << 16) | (uint32_t{bytes[offset + 3]} << 24);
 }
 
+inline void put_le16(std::span<uint8_t> bytes, size_t offset, uint16_t value) {
+  bytes[offset] = static_cast<uint8_t>(value);
+  bytes[offset + 1] = static_cast<uint8_t>(value >> 8);
+}
+
 inline void put_le32(std::span<uint8_t> bytes, size_t offset, uint32_t value) {
   for (unsigned i = 0; i < 4; ++i) bytes[offset + i] = static_cast<uint8_t>(value >> (8 * i));
 }

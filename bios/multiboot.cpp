@@ -114,7 +114,7 @@ void boot_multiboot(AddressMap& memory, Cpu& cpu, const MultibootOptions& option
   const std::optional<MultibootHeader> header = find_multiboot_header(image, path);
   if (!header)
     throw ConfigError(fmt::format(
-        "'{}' is not a multiboot kernel (Linux bzImage boot lands with issue 7)", path));
+        "'{}' is not a multiboot kernel (no multiboot header in its first 8 KiB)", path));
   check_required_flags(*header, path);
   const KernelImage kernel = layout_multiboot_kernel(image, *header, path);
 

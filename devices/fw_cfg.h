@@ -48,8 +48,22 @@ class FwCfg : public IoHandler {
   static constexpr uint16_t kRamSize = 0x03;
   static constexpr uint16_t kNoGraphic = 0x04;
   static constexpr uint16_t kCpuCount = 0x05;
+  // Direct Linux boot (QEMU's x86_load_linux and its linuxboot option ROM): each part's
+  // guest-physical address, size in bytes and contents.
+  static constexpr uint16_t kKernelAddr = 0x07;
+  static constexpr uint16_t kKernelSize = 0x08;
+  static constexpr uint16_t kInitrdAddr = 0x0A;
+  static constexpr uint16_t kInitrdSize = 0x0B;
   static constexpr uint16_t kBootMenu = 0x0E;
   static constexpr uint16_t kMaxCpus = 0x0F;
+  static constexpr uint16_t kKernelData = 0x11;
+  static constexpr uint16_t kInitrdData = 0x12;
+  static constexpr uint16_t kCmdlineAddr = 0x13;
+  static constexpr uint16_t kCmdlineSize = 0x14;  // including the terminating NUL
+  static constexpr uint16_t kCmdlineData = 0x15;
+  static constexpr uint16_t kSetupAddr = 0x16;
+  static constexpr uint16_t kSetupSize = 0x17;
+  static constexpr uint16_t kSetupData = 0x18;
   static constexpr uint16_t kFileDir = 0x19;
   static constexpr uint16_t kFileFirst = 0x20;
   static constexpr uint16_t kIrq0Override = 0x8002;

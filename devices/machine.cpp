@@ -7,6 +7,7 @@
 #include <new>
 
 #include "bios/bios_rom.h"
+#include "bios/linux_boot.h"
 #include "bios/multiboot.h"
 #include "bios/vga_bios.h"
 #include "cpu/log.h"
@@ -53,7 +54,8 @@ Machine::Machine(MachineConfig config) try
       memory_(guest_ram_bytes(config_)),
       debugcon_output_(config_.debugcon),
       debug_ports_(io_),
-      firmware_(load_firmware(config_)),
+      kernel_format_(identify_kernel(config_.kernel_path)),
+      firmware_(load_firmware(config_, kernel_format_)),
       serial_output_(config_.serial),
       com1_(io_, scheduler_, Uart16550::kCom1Port),
       com2_(io_, scheduler_, Uart16550::kCom2Port),
@@ -106,12 +108,12 @@ Machine::Machine(MachineConfig config) try
   describe_machine_to_firmware();
   map_ram();
   cpu_.reset();
-  // A kernel given with a firmware image wins, as the issue (and QEMU's -kernel, which
-  // bypasses the boot menu) has it: the kernel runs without firmware.
-  if (config_.kernel_path.empty()) {
-    map_firmware();
-  } else {
+  // A multiboot kernel given with a firmware image wins: it runs without firmware. A
+  // Linux kernel boots through the firmware (and its linuxboot option ROM), as on QEMU.
+  if (kernel_format_ == KernelFormat::kMultiboot) {
     boot_kernel();
+  } else {
+    map_firmware();
   }
 } catch (const std::bad_alloc&) {
   // Members are gone here; only the parameter (its memory_mib survives the move) is left.
@@ -210,6 +212,9 @@ void Machine::describe_machine_to_firmware() {
   fw_cfg_.add_file("etc/irq0-override", std::vector<uint8_t>{1, 0, 0, 0, 0, 0, 0, 0});
   fw_cfg_.add_file("etc/e820", fw_cfg_e820_file(pc_memory::firmware_memory_map(memory_.ram_size(),
                                                                                firmware_.size())));
+  if (kernel_format_ == KernelFormat::kLinux)
+    load_linux_kernel(fw_cfg_, memory_.ram_size(),
+                      LinuxBootOptions{config_.kernel_path, config_.initrd_path, config_.append});
 }
 
 IrqLine::Sink Machine::isa_irq(unsigned irq) {
@@ -241,8 +246,8 @@ void Machine::request_reset() {
 void Machine::reset() {
   // A reset reinitialises the processor and the devices; RAM keeps its contents, as on a
   // PC. The host bridge shows the pristine flash again (PAM back to PCI), so the
-  // firmware takes its cold-boot path. A kernel given with --kernel is loaded again, as
-  // QEMU's option ROM would.
+  // firmware takes its cold-boot path. A multiboot kernel is loaded again; a Linux kernel
+  // is, by the firmware's option ROM from fw_cfg, as on QEMU.
   cpu_.reset();
   for (Uart16550* uart : {&com1_, &com2_, &com3_, &com4_}) uart->reset();
   pic_.reset();
@@ -263,11 +268,11 @@ void Machine::reset() {
   a20_from_i8042_ = true;
   a20_from_port92_ = false;
   update_a20();
-  if (!config_.kernel_path.empty()) boot_kernel();
+  if (kernel_format_ == KernelFormat::kMultiboot) boot_kernel();
 }
 
-std::vector<uint8_t> Machine::load_firmware(const MachineConfig& config) {
-  if (!config.kernel_path.empty()) return {};
+std::vector<uint8_t> Machine::load_firmware(const MachineConfig& config, KernelFormat kernel) {
+  if (kernel == KernelFormat::kMultiboot) return {};
   std::string path = config.bios_path.empty() ? default_bios_path() : config.bios_path;
   if (path.empty())
     throw ConfigError(
@@ -288,7 +293,8 @@ void Machine::map_firmware() {
 
 void Machine::boot_kernel() {
   if (!config_.bios_path.empty())
-    log_->info("--kernel boots without firmware: --bios '{}' is not used", config_.bios_path);
+    log_->info("a multiboot kernel boots without firmware: --bios '{}' is not used",
+               config_.bios_path);
   // What a BIOS would leave behind: shadow RAM readable and writable below 1 MiB, and
   // the IDE function decoding both channels.
   for (uint8_t i = 0; i < I440fx::kPamCount; ++i)

@@ -19,6 +19,7 @@
 #include <span>
 #include <vector>
 
+#include "bios/kernel_format.h"
 #include "cpu/cpu.h"
 #include "cpu/interrupt_source.h"
 #include "devices/char_output.h"
@@ -133,16 +134,17 @@ class Machine {
   void attach_display();
   void describe_machine_to_firmware();
   void map_firmware();
-  // The firmware image the configuration names (none for a direct kernel boot), and its
+  // The firmware image the configuration names (none for a multiboot kernel), and its
   // part the host bridge shows below 1 MiB.
-  static std::vector<uint8_t> load_firmware(const MachineConfig& config);
+  static std::vector<uint8_t> load_firmware(const MachineConfig& config, KernelFormat kernel);
   static std::span<const uint8_t> isa_bios_window(std::span<const uint8_t> image);
   // Resets requested by the guest (8042, port 0x92, 0xCF9, triple fault) happen between
   // CPU slices, not inside the OUT that asked.
   void request_reset();
   void reset();
-  // Direct kernel boot (--kernel): RAM without a firmware window, the kernel and its
-  // modules loaded, the CPU at the kernel's entry point.
+  // Multiboot direct boot (--kernel): RAM without a firmware window, the kernel and its
+  // modules loaded, the CPU at the kernel's entry point. (A Linux kernel boots through
+  // the firmware instead: describe_machine_to_firmware publishes it in fw_cfg.)
   void boot_kernel();
   // Maps guest RAM around the holes of the PC layout; 0xC0000-0xFFFFF belongs to the host
   // bridge's PAM (shadow RAM or the BIOS flash).
@@ -157,6 +159,8 @@ class Machine {
   Scheduler scheduler_;
   CharOutput debugcon_output_;
   DebugPorts debug_ports_;
+  // What --kernel names, read before the firmware: a multiboot kernel runs without it.
+  KernelFormat kernel_format_;
   // The firmware image (empty for a direct kernel boot), mapped below 4 GiB and, through
   // the host bridge, below 1 MiB.
   std::vector<uint8_t> firmware_;

@@ -69,7 +69,8 @@ constexpr auto kOptions = std::to_array<OptionSpec>({
        o.boot_order = std::string(v);
        return std::nullopt;
      }},
-    {"kernel", 0, "FILE", "boot a multiboot kernel (ELF or a.out kludge) without firmware",
+    {"kernel", 0, "FILE",
+     "boot a Linux bzImage (through the firmware) or a multiboot kernel (without firmware)",
      [](CliOptions& o, std::string_view v) { return set_file(o.kernel_path, v, "kernel"); }},
     {"initrd", 0, "FILE", "initial RAM disk for --kernel",
      [](CliOptions& o, std::string_view v) { return set_file(o.initrd_path, v, "initrd"); }},

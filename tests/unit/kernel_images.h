@@ -101,6 +101,45 @@ inline std::vector<uint8_t> elf32(uint32_t entry, const std::vector<ElfSegment>&
   return f;
 }
 
+inline uint16_t get16(const std::vector<uint8_t>& bytes, size_t at) {
+  return static_cast<uint16_t>(bytes[at] | (bytes[at + 1] << 8));
+}
+
+// A Linux bzImage's setup header fields (boot.rst); the defaults are those of a modern
+// 32-bit kernel.
+struct BzImageFields {
+  uint16_t protocol = 0x020F;
+  uint8_t setup_sects = 4;
+  uint8_t loadflags = 0x01;  // LOADED_HIGH
+  uint16_t vid_mode = 0x0F04;
+  uint32_t initrd_addr_max = 0x7FFFFFFF;
+  uint8_t relocatable = 1;
+  uint16_t xloadflags = 0;
+  uint32_t cmdline_size = 2047;
+  uint32_t kernel_bytes = 8192;  // the protected-mode part
+};
+
+// A bzImage: the setup sectors with the header (boot flag, a jump at 0x200, "HdrS"), then
+// the protected-mode part filled with a pattern (byte i = i * 13 + 7).
+inline std::vector<uint8_t> bzimage(const BzImageFields& h = {}) {
+  const size_t setup_bytes = ((h.setup_sects != 0 ? h.setup_sects : 4) + 1) * size_t{512};
+  std::vector<uint8_t> f(setup_bytes + h.kernel_bytes, 0);
+  f[0x1F1] = h.setup_sects;
+  put16(f, 0x1FA, h.vid_mode);
+  put16(f, 0x1FE, 0xAA55);
+  f[0x200] = 0xEB;  // jmp short, over the header
+  f[0x201] = 0x66;
+  put32(f, 0x202, 0x53726448);  // "HdrS"
+  put16(f, 0x206, h.protocol);
+  f[0x211] = h.loadflags;
+  put32(f, 0x22C, h.initrd_addr_max);
+  f[0x234] = h.relocatable;
+  put16(f, 0x236, h.xloadflags);
+  put32(f, 0x238, h.cmdline_size);
+  for (size_t i = 0; i < h.kernel_bytes; ++i) f[setup_bytes + i] = static_cast<uint8_t>(i * 13 + 7);
+  return f;
+}
+
 // A file in the temporary directory, removed when the object goes.
 struct KernelTempFile {
   std::filesystem::path path;

@@ -209,7 +209,8 @@ TEST_CASE("multiboot boot: --kernel wins over --bios") {
 TEST_CASE("multiboot boot: files that cannot be booted are one-line errors") {
   std::vector<uint8_t> not_multiboot(4096, 0x90);
   const std::string error = boot_error(not_multiboot);
-  CHECK(error.ends_with("' is not a multiboot kernel (Linux bzImage boot lands with issue 7)"));
+  CHECK(
+      error.ends_with("' is neither a Linux bzImage nor a multiboot kernel (ELF or a.out kludge)"));
 
   // Outside RAM: above the 32 MiB of the machine, in the PCI hole, in the VGA hole.
   for (uint32_t address : {0x2000000u, 0xF0000000u, 0xA0000u}) {
