@@ -189,7 +189,7 @@ const DecodedBlock* Cpu::find_or_build_block(uint64_t physical) {
     if (at < start || ends_block[insn.row]) break;
   }
   if (block.count == 0) return nullptr;
-  mmu_.protect_code_page(physical);
+  mmu_.protect_code(physical, block.span);
   blocks_.commit(block, physical, is32, pages.generation(physical));
   return &block;
 }
@@ -282,7 +282,7 @@ const Insn* Cpu::fetch_decoded(Insn& scratch) {
       const uint32_t generation = mmu_.code_pages().generation(physical);
       if (const Insn* hit = decoded_.find(physical, code32(), generation)) return hit;
       fetch_and_decode(scratch);
-      mmu_.protect_code_page(physical);
+      mmu_.protect_code(physical, scratch.length);
       return decoded_.store(physical, code32(), mmu_.code_pages().generation(physical), scratch);
     }
   }

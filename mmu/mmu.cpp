@@ -34,15 +34,35 @@ constexpr uint64_t kPseLargeReserved = 0x3FE000;  // bits 13-21 of a 4 MiB PDE (
 
 }  // namespace
 
+void Mmu::new_generation() {
+  generation_ += kGenerationUnit;
+  if (generation_ == 0) {
+    // 2^32 flushes later the generation wraps: now clear for real, once.
+    for (Entry& e : tlb_) e = Entry{{}, nullptr, 0, false};
+    generation_ = kGenerationUnit;
+  }
+  write_page_.fill(0);
+}
+
 void Mmu::flush() {
-  for (Entry& e : tlb_) e = Entry{{}, nullptr, 0, false};
+  new_generation();
+  globals_.clear();
   raise_attention();
 }
 
+void Mmu::drop_writes_where(uint64_t base, uint64_t size_bytes) {
+  const uint64_t first = (base >> 12) + 1;
+  const uint64_t pages = (size_bytes + kPageMask) >> 12;
+  for (unsigned i = 0; i < kEntries; ++i) {
+    if (write_page_[i] - first >= pages) continue;  // 0 (no write access) wraps: skipped
+    Entry& e = tlb_[i];
+    e.tag[kind(Access::kWrite, false)] = e.tag[kind(Access::kWrite, true)] = 0;
+    write_page_[i] = 0;
+  }
+}
+
 void Mmu::drop_write_access(uint64_t base, uint64_t size_bytes) {
-  for (Entry& e : tlb_)
-    if (e.host != nullptr && e.physical_page - base < size_bytes)
-      e.tag[kind(Access::kWrite, false)] = e.tag[kind(Access::kWrite, true)] = 0;
+  drop_writes_where(base, size_bytes);
 }
 
 void Mmu::invalidate_page(uint64_t linear) {
@@ -63,8 +83,27 @@ void Mmu::load_cr3(uint64_t cr3) {
     flush();
     return;
   }
-  for (Entry& e : tlb_)
-    if (!e.global) e = Entry{{}, nullptr, 0, false};
+  // Global translations survive: their entries move into the new generation.
+  const uint64_t old = generation_;
+  new_generation();
+  std::vector<uint16_t> kept;
+  kept.reserve(globals_.size());
+  for (const uint16_t i : globals_) {
+    Entry& e = tlb_[i];
+    if (!e.global) continue;
+    bool any = false;
+    for (uint64_t& t : e.tag) {
+      if (t != 0 && (t & ~uint64_t{0xFFFFFFFF}) == old) {
+        t = (t & 0xFFFFFFFF) | generation_;
+        any = true;
+      }
+    }
+    if (!any) continue;
+    kept.push_back(i);
+    if (e.tag[kind(Access::kWrite, false)] != 0 || e.tag[kind(Access::kWrite, true)] != 0)
+      write_page_[i] = static_cast<uint32_t>((e.physical_page >> 12) + 1);
+  }
+  globals_ = std::move(kept);
   raise_attention();
 }
 
@@ -180,14 +219,21 @@ uint64_t Mmu::translate_and_fill(uint64_t linear, Access access, bool user) {
   const uint64_t page = w.physical & ~kPageMask;
   uint8_t* host = memory_.page_pointer(page, access == Access::kWrite);
   if (host != nullptr) {
-    Entry& e = tlb_[index(linear)];
+    const unsigned i = index(linear);
+    Entry& e = tlb_[i];
     if (e.host != host || e.global != w.global) {
       // The slot held another page (or the same page differently mapped): start over.
       e = Entry{{}, host, page, w.global};
+      write_page_[i] = 0;
+      if (w.global) {
+        if (globals_.size() >= 4 * kEntries) globals_.clear();  // bounded; CR3 then drops them
+        globals_.push_back(static_cast<uint16_t>(i));
+      }
     }
     // Writes to a page holding decoded instructions must be seen by the code cache.
     if (access == Access::kWrite && code_pages_.contains_code(page)) return w.physical;
     e.tag[kind(access, user)] = tag(linear);
+    if (access == Access::kWrite) write_page_[i] = static_cast<uint32_t>((page >> 12) + 1);
   }
   return w.physical;
 }
@@ -252,15 +298,18 @@ void Mmu::write_slow(uint64_t linear, unsigned size, uint64_t value, bool user) 
     return;
   }
   if (code_pages_.contains_code(physical)) {
-    // A store into decoded code: write through the host page, then invalidate.
+    // A store into a page holding decoded code: write through the host page; if it hit
+    // the code itself, the page's decoded instructions are stale.
     if (uint8_t* host = memory_.page_pointer(physical & ~kPageMask, true)) {
       uint8_t* p = host + (physical & kPageMask);
       for (unsigned i = 0; i < size; ++i) p[i] = static_cast<uint8_t>(value >> (8 * i));
     } else {
       memory_.write(physical, size, value);
     }
-    code_pages_.invalidate(physical);
-    raise_attention();
+    if (code_pages_.hits_code(physical, size)) {
+      code_pages_.invalidate(physical);
+      raise_attention();
+    }
     return;
   }
   raise_attention();  // a device register (or ROM, open bus)
@@ -275,14 +324,9 @@ uint64_t Mmu::translate_fetch_slow(uint64_t linear, bool user) {
   return physical;
 }
 
-void Mmu::protect_code_page(uint64_t physical) {
-  const uint64_t page = physical & ~kPageMask;
-  if (code_pages_.contains_code(page)) return;
-  code_pages_.mark_code(page);
-  // Every linear alias of the page loses its direct write access.
-  for (Entry& e : tlb_)
-    if (e.host != nullptr && e.physical_page == page)
-      e.tag[kind(Access::kWrite, false)] = e.tag[kind(Access::kWrite, true)] = 0;
+void Mmu::protect_code(uint64_t physical, unsigned size) {
+  // The first code on a page: every linear alias of the page loses direct write access.
+  if (code_pages_.mark_code(physical, size)) drop_writes_where(physical & ~kPageMask, kPageSize);
 }
 
 size_t Mmu::fetch_in_page(uint64_t linear, uint8_t* dst, size_t n, bool user) {

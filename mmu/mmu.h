@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <cstring>
 #include <optional>
+#include <vector>
 
 #include "mmu/code_pages.h"
 #include "mmu/physical_memory.h"
@@ -115,9 +116,10 @@ class Mmu {
     return translate_fetch_slow(linear, user);
   }
   CodePages& code_pages() { return code_pages_; }
-  // Decoded instructions now come from this physical page: from here on, writes to it
-  // take the slow path, which tells the code cache.
-  void protect_code_page(uint64_t physical);
+  // Decoded instructions now come from bytes [physical, physical + size) (within one
+  // page): from here on, writes to the page take the slow path, which tells the code
+  // caches when a store hits them.
+  void protect_code(uint64_t physical, unsigned size);
 
   // The physical address of `linear` for an access of `kind`: walks the page tables,
   // sets accessed/dirty bits and throws CpuException #PF where the guest would fault.
@@ -145,10 +147,24 @@ class Mmu {
   void raise_attention() {
     if (attention_ != nullptr) *attention_ = true;
   }
-  static uint64_t tag(uint64_t linear) { return (linear >> 12) + 1; }
+  // A tag is the linear page + 1 in the low 32 bits and the TLB generation above: a
+  // flush starts a new generation instead of clearing 4096 entries, so the old tags stop
+  // matching at once (mode switches flush often: SeaBIOS and boot loaders switch between
+  // real and protected mode around every BIOS call).
+  uint64_t tag(uint64_t linear) const { return ((linear >> 12) + 1) | generation_; }
+  static constexpr uint64_t kGenerationUnit = uint64_t{1} << 32;
+  void new_generation();
   static unsigned kind(Access a, bool user) { return static_cast<unsigned>(a) + (user ? 3 : 0); }
 
   bool* attention_ = nullptr;
+  uint64_t generation_ = kGenerationUnit;
+  // Per entry, the physical page number + 1 while the entry grants direct writes in the
+  // current generation (else 0): the short table to scan when a page must lose them.
+  std::array<uint32_t, kEntries> write_page_{};
+  // Entries filled with global translations in this generation (may repeat): the ones a
+  // CR3 load with PGE carries into the next generation.
+  std::vector<uint16_t> globals_;
+  void drop_writes_where(uint64_t base, uint64_t size_bytes);
   uint64_t read_slow(uint64_t linear, unsigned size, bool user);
   uint64_t translate_fetch_slow(uint64_t linear, bool user);
   void write_slow(uint64_t linear, unsigned size, uint64_t value, bool user);
