@@ -71,6 +71,8 @@ void Cpu::reset() {
 }
 
 RunStop Cpu::run(uint64_t max_steps) {
+  if (observer_ != nullptr) [[unlikely]]
+    return run_observed(max_steps);
   stop_requested_ = false;
   // The budget counts steps, not retired instructions: a guest stuck re-faulting on one
   // instruction retires nothing but must still give control back.
@@ -80,6 +82,7 @@ RunStop Cpu::run(uint64_t max_steps) {
     if (halted_ && !(nmi_pending_ && !nmi_blocked_) &&
         !(interrupts_ && flags.get(flag::IF) && interrupts_->interrupt_pending()))
       return RunStop::kHalted;
+    history_.record(steps_, seg[kCs], rip);
     step();
     ++steps_;
   }
@@ -228,6 +231,8 @@ void Cpu::deliver_exception(const CpuException& first) {
         shutdown_ = true;
         return;
       }
+        report(CpuEvent{CpuEvent::Kind::kTripleFault, next.vector, next.has_error_code,
+                        next.error_code, next.fault_address, 0});
       FaultClass next_class = classify(next.vector);
       bool double_fault =
           (current_class == FaultClass::kContributory && next_class == FaultClass::kContributory) ||

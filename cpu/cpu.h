@@ -11,6 +11,7 @@
 #include <string>
 
 #include "cpu/cpu_exception.h"
+#include "cpu/cpu_observer.h"
 #include "cpu/decoded_cache.h"
 #include "cpu/descriptor.h"
 #include "cpu/flags.h"
@@ -21,6 +22,7 @@
 #include "cpu/msrs.h"
 #include "cpu/registers.h"
 #include "cpu/simd_state.h"
+#include "cpu/step_history.h"
 #include "devices/port_io.h"
 #include "mmu/mmu.h"
 
@@ -66,6 +68,9 @@ class Cpu {
   void step();
   void request_stop() { stop_requested_ = true; }
 
+  // Debugging (cpu/cpu_observer.h): nullptr detaches. Costs nothing while detached.
+  void set_observer(CpuObserver* observer);
+  CpuObserver* observer() const { return observer_; }
   bool halted() const { return halted_; }
   void wake() { halted_ = false; }
   bool shutdown() const { return shutdown_; }
@@ -74,6 +79,8 @@ class Cpu {
   // advances with these, so a guest stuck in a fault loop still sees time pass.
   uint64_t steps() const { return steps_; }
   // The time-stamp counter: the board's virtual clock (1 GHz: one tick per ns) when it
+  // CS:EIP of the last steps run() took (cpu/step_history.h).
+  const StepHistory& history() const { return history_; }
   // gives one, else retired instructions; plus the offset WRMSR 0x10 sets.
   void set_clock(std::function<uint64_t()> now_ns) { clock_ = std::move(now_ns); }
   uint64_t cycles() const { return clock_ ? clock_() : retired_; }
@@ -83,7 +90,8 @@ class Cpu {
   // Physical memory changed under the CPU (remapping, or a device wrote RAM by DMA):
   // decoded instructions from it must be decoded again.
   void physical_memory_changed() { decoded_.clear(); }
-  PortIo& io() { return io_; }
+  // Port I/O for instruction handlers: the bus, or while observed a reporting wrapper.
+  PortIo& io() { return *active_io_; }
 
   // ---- Architectural state (public: handlers, tests, debugger and trace read it). ----
   std::array<uint64_t, kGprSlots> gpr{};  // gpr[kZeroReg] is always 0
@@ -218,6 +226,21 @@ class Cpu {
 
  private:
   void execute_one();
+  RunStop run_observed(uint64_t max_steps);
+  void report(const CpuEvent& event) {
+    if (observer_ != nullptr) [[unlikely]]
+      observer_->event(event);
+  }
+  // Forwards port accesses to the bus and reports them to the observer.
+  class ObservedPortIo final : public PortIo {
+   public:
+    explicit ObservedPortIo(Cpu& cpu) : cpu_(cpu) {}
+    uint32_t in(uint16_t port, unsigned size_bytes) override;
+    void out(uint16_t port, unsigned size_bytes, uint32_t value) override;
+
+   private:
+    Cpu& cpu_;
+  };
   void check_execute_breakpoints();
   void deliver_exception(const CpuException& e);
   void fetch_and_decode(Insn& insn);
@@ -257,6 +280,9 @@ class Cpu {
   PortIo& io_;
   Mmu mmu_;
   DecodedCache decoded_;
+  ObservedPortIo observed_io_{*this};
+  PortIo* active_io_ = &io_;
+  CpuObserver* observer_ = nullptr;
   Insn scratch_;  // decode target for instructions the cache does not keep
   InterruptSource* interrupts_ = nullptr;
   LocalApicLink* local_apic_ = nullptr;
@@ -273,6 +299,7 @@ class Cpu {
   bool nmi_blocked_ = false;  // an NMI handler runs: no NMI until IRET
   uint64_t retired_ = 0;
   uint64_t steps_ = 0;
+  StepHistory history_;
   std::function<uint64_t()> clock_;
 };
 
