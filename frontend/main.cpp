@@ -14,6 +14,7 @@
 #include "devices/config_error.h"
 #include "devices/machine.h"
 #include "frontend/cli.h"
+#include "frontend/debug_session.h"
 #include "frontend/display.h"
 #include "frontend/exit_status.h"
 #include "frontend/logging.h"
@@ -60,7 +61,14 @@ int run(int argc, char** argv) {
   } catch (const ConfigError& error) {
     return fail(error.what(), kExitUsage);
   }
-  const RunResult result = machine->run();
+  RunResult result;
+  try {
+    result = run_with_debugging(*machine, options.debug);
+  } catch (const std::runtime_error& error) {
+    // Opening the trace file or the GDB port failed (or the machine failed: the
+    // history report is already out).
+    return fail(error.what(), kExitFailure);
+  }
   if (stop_is_noteworthy(result)) {
     spdlog::warn("stopped: {}", describe(result));
   } else {
