@@ -72,8 +72,12 @@ void Debugger::set_step_limit(uint64_t n) {
 }
 
 void Debugger::resume() {
-  skip_execute_at_ = true;
   resume_linear_ = linear_pc(machine_.cpu());
+  skip_execute_at_ =
+      cause_.kind == StopCause::Kind::kBreakpoint && cause_.address == resume_linear_ &&
+      std::any_of(breakpoints_.begin(), breakpoints_.end(), [&](const Breakpoint& b) {
+        return b.id == cause_.breakpoint_id && b.kind == Breakpoint::Kind::kExecute;
+      });
   cause_ = StopCause{};
 }
 

@@ -64,13 +64,18 @@ class Debugger final : public CpuObserver {
 
   // Stop after `n` more steps (0: no step limit).
   void set_step_limit(uint64_t n);
-  // The next step ignores an execute breakpoint at the current address (resuming from one).
+  // Clears the stop cause before running on. When the last stop was an execute
+  // breakpoint here, the next step ignores it (else the guest could never move on).
   void resume();
   // Asks the running machine to stop (Ctrl-C, GDB's interrupt): safe from a signal handler.
   void interrupt() { machine_.request_stop(); }
 
   const StopCause& stop_cause() const { return cause_; }
   void clear_stop_cause() { cause_ = StopCause{}; }
+  // The run ended because the user interrupted it (GDB's Ctrl-C).
+  void note_interrupted() {
+    cause_ = StopCause{StopCause::Kind::kInterrupted, 0, 0, "interrupted"};
+  }
 
   // CpuObserver.
   bool before_step(Cpu& cpu) override;

@@ -95,7 +95,7 @@ bool GdbServer::resume(bool step, RunResult& end) {
       const ssize_t n = ::recv(client_fd_, &c, 1, 0);
       if (n <= 0 || c == 0x03) {
         debugger_.set_step_limit(0);
-        debugger_.clear_stop_cause();
+        debugger_.note_interrupted();
         return true;
       }
     }

@@ -216,7 +216,7 @@ std::string GdbStub::stop_reply() const {
     }
   }
   if (cause.kind == StopCause::Kind::kBreakpoint) return "T05hwbreak:;";
-  if (cause.kind == StopCause::Kind::kNone) return "T02";  // interrupted: SIGINT
+  if (cause.kind == StopCause::Kind::kInterrupted) return "T02";  // SIGINT
   return "T05";
 }
 
