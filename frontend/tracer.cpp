@@ -60,6 +60,8 @@ void Tracer::after_step(Cpu& cpu) {
     write(format_trace_line(line_));
     filter_.shown();
   }
+  else
+    previous_selected_ = false;  // an interrupt delivered: registers moved without a line
   for (const std::string& e : events_) write(e);
   if (!(mode_of(cpu) == mode_before_))
     write("-- mode " + mode_text_before_ + " -> " + describe_mode(cpu));

@@ -135,3 +135,17 @@ TEST_CASE("the step history holds the CS:EIP of the last steps, oldest first") {
   CHECK(last[1].eip == 0x1003);
   CHECK(h.cpu.history().last(h.cpu.steps(), 100).size() == 4);
 }
+
+TEST_CASE("both reads of LGDT are reported") {
+  CpuHarness h;
+  h.load({0x0F, 0x01, 0x16, 0x00, 0x20, 0xF4});  // lgdt [0x2000]; hlt
+  h.ram.write(0x2000, 2, 0x17);
+  h.ram.write(0x2002, 4, 0x123456);
+  Recorder r;
+  h.cpu.set_observer(&r);
+  h.run();
+  REQUIRE(r.accesses.size() == 2);
+  CHECK(r.accesses[0].linear == 0x2000);
+  CHECK(r.accesses[1].linear == 0x2002);
+  CHECK(r.accesses[1].value == 0x123456);
+}
