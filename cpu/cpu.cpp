@@ -76,6 +76,8 @@ void Cpu::reset() {
 }
 
 RunStop Cpu::run(uint64_t max_steps) {
+  if (observer_ != nullptr) [[unlikely]]
+    return run_observed(max_steps);
   stop_requested_ = false;
   // Devices ran between slices: look at the interrupt lines before the first instruction.
   attention_ = irq_poll_ = true;
@@ -95,6 +97,7 @@ RunStop Cpu::run(uint64_t max_steps) {
       }
     }
     attention_ = false;
+    history_.record(steps_, seg[kCs], rip);
     step();
     ++steps_;
     ++n;
@@ -141,6 +144,7 @@ uint64_t Cpu::run_blocks(uint64_t budget) {
     attention_ = false;
     try {
       for (; insn != end; ++insn) {
+        history_.record(steps_ + n, cs, rip);
         insn_rip_ = rip;
         insn_rsp_ = gpr[kRsp];
         const uint64_t next = (rip + insn->length) & mask;
@@ -336,6 +340,8 @@ void Cpu::deliver_exception(const CpuException& first) {
         shutdown_ = true;
         return;
       }
+      report(CpuEvent{CpuEvent::Kind::kTripleFault, next.vector, next.has_error_code,
+                      next.error_code, next.fault_address, 0});
       FaultClass next_class = classify(next.vector);
       bool double_fault =
           (current_class == FaultClass::kContributory && next_class == FaultClass::kContributory) ||

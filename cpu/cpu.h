@@ -12,6 +12,7 @@
 
 #include "cpu/block_cache.h"
 #include "cpu/cpu_exception.h"
+#include "cpu/cpu_observer.h"
 #include "cpu/decoded_cache.h"
 #include "cpu/descriptor.h"
 #include "cpu/flags.h"
@@ -22,6 +23,7 @@
 #include "cpu/msrs.h"
 #include "cpu/registers.h"
 #include "cpu/simd_state.h"
+#include "cpu/step_history.h"
 #include "devices/port_io.h"
 #include "mmu/mmu.h"
 
@@ -74,6 +76,9 @@ class Cpu {
     attention_ = true;
   }
 
+  // Debugging (cpu/cpu_observer.h): nullptr detaches. Costs nothing while detached.
+  void set_observer(CpuObserver* observer);
+  CpuObserver* observer() const { return observer_; }
   bool halted() const { return halted_; }
   void wake() { halted_ = false; }
   bool shutdown() const { return shutdown_; }
@@ -82,6 +87,8 @@ class Cpu {
   // advances with these, so a guest stuck in a fault loop still sees time pass.
   uint64_t steps() const { return steps_; }
   // The time-stamp counter: the board's virtual clock (1 GHz: one tick per ns) when it
+  // CS:EIP of the last steps run() took (cpu/step_history.h).
+  const StepHistory& history() const { return history_; }
   // gives one, else retired instructions; plus the offset WRMSR 0x10 sets.
   void set_clock(std::function<uint64_t()> now_ns) { clock_ = std::move(now_ns); }
   uint64_t cycles() const { return clock_ ? clock_() : retired_; }
@@ -95,16 +102,17 @@ class Cpu {
     blocks_.clear();
     attention_ = true;
   }
-  PortIo& io() { return io_; }
+  // Port I/O for instruction handlers: the bus, or while observed a reporting wrapper.
+  PortIo& io() { return *active_io_; }
   // Port I/O for instruction handlers: a device may raise or drop an interrupt request
   // (or change the memory map) in the access, so the loop looks again before going on.
   uint32_t port_in(uint16_t port, unsigned size) {
     attention_ = irq_poll_ = true;
-    return io_.in(port, size);
+    return active_io_->in(port, size);
   }
   void port_out(uint16_t port, unsigned size, uint32_t value) {
     attention_ = irq_poll_ = true;
-    io_.out(port, size, value);
+    active_io_->out(port, size, value);
   }
 
   // ---- Architectural state (public: handlers, tests, debugger and trace read it). ----
@@ -256,6 +264,21 @@ class Cpu {
   // Interrupts at this boundary: an NMI, or INTR with IF set (not in an interrupt
   // shadow). Clears irq_poll_ when it looked and found nothing.
   bool interrupt_due();
+  RunStop run_observed(uint64_t max_steps);
+  void report(const CpuEvent& event) {
+    if (observer_ != nullptr) [[unlikely]]
+      observer_->event(event);
+  }
+  // Forwards port accesses to the bus and reports them to the observer.
+  class ObservedPortIo final : public PortIo {
+   public:
+    explicit ObservedPortIo(Cpu& cpu) : cpu_(cpu) {}
+    uint32_t in(uint16_t port, unsigned size_bytes) override;
+    void out(uint16_t port, unsigned size_bytes, uint32_t value) override;
+
+   private:
+    Cpu& cpu_;
+  };
   void check_execute_breakpoints();
   void deliver_exception(const CpuException& e);
   void fetch_and_decode(Insn& insn);
@@ -297,6 +320,9 @@ class Cpu {
   Mmu mmu_;
   DecodedCache decoded_;
   BlockCache blocks_;
+  ObservedPortIo observed_io_{*this};
+  PortIo* active_io_ = &io_;
+  CpuObserver* observer_ = nullptr;
   Insn scratch_;  // decode target for instructions the cache does not keep
   // attention_: leave the decoded-block loop after this instruction and take a careful
   // step (raised by I/O, device memory, translation changes, stores into code, CS loads,
@@ -319,6 +345,7 @@ class Cpu {
   bool nmi_blocked_ = false;  // an NMI handler runs: no NMI until IRET
   uint64_t retired_ = 0;
   uint64_t steps_ = 0;
+  StepHistory history_;
   std::function<uint64_t()> clock_;
 };
 

@@ -8,6 +8,19 @@
 namespace trapeze {
 
 void Cpu::interrupt(uint8_t vector, bool software, const CpuException* exception) {
+  if (observer_ != nullptr) [[unlikely]] {
+    using Kind = CpuEvent::Kind;
+    const Kind kind = exception != nullptr ? Kind::kException
+                      : software           ? Kind::kSoftwareInterrupt
+                                           : Kind::kExternalInterrupt;
+    CpuEvent e{kind, vector, false, 0, 0, 0};
+    if (exception != nullptr) {
+      e.has_error_code = exception->has_error_code;
+      e.error_code = exception->error_code;
+      e.fault_address = exception->fault_address;
+    }
+    observer_->event(e);
+  }
   if (v86_mode() && software && iopl() < 3) raise(vec::kGeneral, 0);  // INT n is IOPL-sensitive
   if (!protected_mode()) {
     interrupt_real(vector);

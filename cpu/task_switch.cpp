@@ -21,6 +21,7 @@ constexpr TssLayout kTss16{0x0E, 0x10, 0x12, 2, 0x22, 2, 0x2A};
 }  // namespace
 
 void Cpu::task_switch(uint16_t selector, const Descriptor& descriptor, TaskSwitchSource source) {
+  report(CpuEvent{CpuEvent::Kind::kTaskSwitch, 0, false, 0, 0, selector});
   Descriptor d = descriptor;
   uint16_t tss_selector = selector;
   const bool explicit_transfer = source == TaskSwitchSource::kJump || source == TaskSwitchSource::kCall;

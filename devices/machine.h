@@ -82,6 +82,9 @@ class Machine {
   // Replaces where debug console (port 0xE9) characters go (tests, the frontend's
   // window); the default is MachineConfig::debugcon.
   void set_debugcon_sink(std::function<void(char)> sink);
+  // Called on each triple fault, before the reset (or the kShutdown stop with
+  // --no-reboot), while the CPU still shows the state that faulted: crash reports.
+  void set_triple_fault_hook(std::function<void()> hook) { triple_fault_hook_ = std::move(hook); }
 
   const MachineConfig& config() const { return config_; }
   AddressMap& memory() { return memory_; }
@@ -210,6 +213,7 @@ class Machine {
   uint64_t slice_end_ns_ = 0;
   std::atomic<bool> stop_requested_{false};
   std::optional<std::chrono::steady_clock::time_point> first_run_start_;
+  std::function<void()> triple_fault_hook_;
 };
 
 }  // namespace trapeze

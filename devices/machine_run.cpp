@@ -92,6 +92,7 @@ RunResult Machine::run_until(uint64_t deadline_ns) {
       continue;
     }
     if (stop == RunStop::kShutdown) {
+      if (triple_fault_hook_) triple_fault_hook_();
       if (config_.no_reboot) return result(StopReason::kShutdown);
       log_->warn("triple fault: resetting the machine");
       reset();

@@ -123,6 +123,77 @@ constexpr auto kOptions = std::to_array<OptionSpec>({
      [](CliOptions& o, std::string_view v) {
        return parse_count(v, "--max-instructions", o.max_instructions);
      }},
+    {"trace", 0, "FILE", "trace every instruction to FILE ('-': stdout); see the --trace-* filters",
+     [](CliOptions& o, std::string_view v) -> std::optional<std::string> {
+       if (v.empty()) return "--trace needs a file name, or '-' for stdout";
+       o.debug.trace_path = std::string(v);
+       return std::nullopt;
+     }},
+    {"trace-from", 0, "N", "trace from the N-th instruction retired on",
+     [](CliOptions& o, std::string_view v) {
+       return parse_count(v, "--trace-from", o.debug.trace_filter.from);
+     }},
+    {"trace-range", 0, "A-B", "trace only instructions at linear EIP A to B (hex, inclusive)",
+     [](CliOptions& o, std::string_view v) -> std::optional<std::string> {
+       uint64_t first = 0, last = 0;
+       if (!parse_address_range(v, first, last))
+         return fmt::format("--trace-range '{}' is not two hex addresses A-B with A <= B", v);
+       o.debug.trace_filter.range_first = first;
+       o.debug.trace_filter.range_last = last;
+       return std::nullopt;
+     }},
+    {"trace-cpl", 0, "0|3", "trace only instructions run at this privilege level",
+     [](CliOptions& o, std::string_view v) -> std::optional<std::string> {
+       if (v != "0" && v != "1" && v != "2" && v != "3")
+         return fmt::format("--trace-cpl '{}' is not a privilege level 0-3", v);
+       o.debug.trace_filter.cpl = static_cast<unsigned>(v[0] - '0');
+       return std::nullopt;
+     }},
+    {"trace-on", 0, "TEXT", "start tracing when TEXT appears on the serial or debug console",
+     [](CliOptions& o, std::string_view v) -> std::optional<std::string> {
+       if (v.empty()) return "--trace-on needs a text to wait for";
+       o.debug.trace_filter.on_text = std::string(v);
+       return std::nullopt;
+     }},
+    {"trace-limit", 0, "N", "stop tracing after N instruction lines",
+     [](CliOptions& o, std::string_view v) {
+       return parse_count(v, "--trace-limit", o.debug.trace_filter.limit);
+     }},
+    {"trace-pagewalks", 0, "", "also trace guest page-table walks (TLB misses)",
+     [](CliOptions& o, std::string_view) -> std::optional<std::string> {
+       o.debug.trace_page_walks = true;
+       return std::nullopt;
+     }},
+    {"history", 0, "N",
+     "print the last N steps on a triple fault or emulator error (default 64, 0: off, max 256)",
+     [](CliOptions& o, std::string_view v) -> std::optional<std::string> {
+       uint64_t n = 0;
+       if (auto error = parse_count(v, "--history", n)) return error;
+       if (n > StepHistory::kCapacity)
+         return fmt::format("--history {} is more than the {} steps kept", n,
+                            StepHistory::kCapacity);
+       o.debug.history_steps = static_cast<unsigned>(n);
+       return std::nullopt;
+     }},
+    {"monitor", 0, "stdio", "a command-line monitor on stdin/stdout (needs --serial elsewhere)",
+     [](CliOptions& o, std::string_view v) -> std::optional<std::string> {
+       if (v != "stdio") return fmt::format("--monitor '{}': only 'stdio' is supported", v);
+       o.debug.monitor_stdio = true;
+       return std::nullopt;
+     }},
+    {"gdb", 0, "PORT", "GDB remote stub on 127.0.0.1:PORT (target remote :PORT)",
+     [](CliOptions& o, std::string_view v) -> std::optional<std::string> {
+       uint64_t port = 0;
+       if (parse_count(v, "--gdb", port) || port == 0 || port > 65535)
+         return fmt::format("--gdb '{}' is not a TCP port number 1-65535", v);
+       o.debug.gdb_port = static_cast<int>(port);
+       return std::nullopt;
+     }},
+    {"gdb-wait", 0, "", "with --gdb: wait for the debugger before the first instruction",
+     [](CliOptions& o, std::string_view) -> std::optional<std::string> {
+       o.debug.gdb_wait = true;
+       return std::nullopt;
+     }},
     {"log", 0, "SPEC", "log levels to stderr: a level for all, or cpu=debug,pit=trace",
      [](CliOptions& o, std::string_view v) { return parse_log_spec(v, o.log); }},
     {"help", 'h', "", "print this help and exit", set_flag<&CliOptions::help>},
@@ -225,6 +296,21 @@ CliParseResult parse_command_line(std::span<const std::string_view> args) {
     }
     if (auto error = use->spec->apply(options, value)) return failure(*std::move(error));
   }
+  const DebugOptions& debug = options.debug;
+  const TraceFilterSpec& filter = debug.trace_filter;
+  if (debug.trace_path.empty() &&
+      (filter.from != 0 || filter.range_first || filter.cpl || !filter.on_text.empty() ||
+       filter.limit != 0 || debug.trace_page_walks))
+    return failure("the --trace-* options need --trace FILE");
+  if (debug.gdb_wait && debug.gdb_port < 0) return failure("--gdb-wait needs --gdb PORT");
+  if (debug.monitor_stdio && debug.gdb_port >= 0)
+    return failure("--monitor and --gdb cannot be used together; choose one debugger");
+  if (debug.monitor_stdio && options.serial.target == OutputTarget::kStdio)
+    return failure(
+        "--monitor stdio reads commands from stdin, so the serial console cannot be on stdio: "
+        "add --serial file:PATH or --serial none");
+  if (debug.monitor_stdio && debug.trace_path == "-")
+    return failure("--monitor stdio and --trace - both want stdout: trace to a file");
   // QEMU's rule: the ramdisk and command line are handed to the kernel it loads itself.
   if (options.kernel_path.empty()) {
     if (!options.initrd_path.empty()) return failure("--initrd needs --kernel");

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "devices/machine_config.h"
+#include "frontend/debug_session.h"
 #include "frontend/log_spec.h"
 
 namespace trapeze {
@@ -44,6 +45,8 @@ struct CliOptions {
   double timeout_seconds = 0;     // 0: no limit
   uint64_t max_instructions = 0;  // 0: no limit
   LogSpec log;
+  // Tracing, crash history, monitor and GDB stub (frontend/debug_session.h).
+  DebugOptions debug;
   bool help = false;
   bool version = false;
 };

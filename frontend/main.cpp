@@ -14,13 +14,14 @@
 #include "devices/config_error.h"
 #include "devices/machine.h"
 #include "frontend/cli.h"
+#include "frontend/debug_session.h"
 #include "frontend/demo_guest.h"
 #include "frontend/display.h"
 #include "frontend/exit_status.h"
 #include "frontend/logging.h"
 #include "frontend/machine_config_from_cli.h"
-#include "frontend/serial_console.h"
 #include "frontend/screenshot.h"
+#include "frontend/serial_console.h"
 
 namespace trapeze {
 namespace {
@@ -75,16 +76,18 @@ int run(int argc, char** argv) {
     return fail(error.what(), kExitUsage);
   }
   std::optional<SerialConsoleInput> console;
-  if (options.serial.target == OutputTarget::kStdio) console.emplace(machine->com1());
-  // Slices of virtual time, so typed input reaches the guest while it runs.
-  constexpr uint64_t kInputPollNs = 10'000'000;
+  if (options.serial.target == OutputTarget::kStdio && !options.debug.monitor_stdio)
+    console.emplace(machine->com1());
   RunResult result;
-  for (;;) {
-    result = machine->run_for(kInputPollNs);
-    if (result.reason != StopReason::kDeadline) break;
-    if (console) console->poll();
+  try {
+    result = run_with_debugging(*machine, options.debug, [&console] {
+      if (console) console->poll();
+    });
+  } catch (const std::runtime_error& error) {
+    // Opening the trace file or the GDB port failed (or the machine failed: the
+    // history report is already out).
+    return fail(error.what(), kExitFailure);
   }
-  console.reset();
   if (stop_is_noteworthy(result)) {
     spdlog::warn("stopped: {}", describe(result));
   } else {

@@ -36,8 +36,8 @@ constexpr uint64_t kPseLargeReserved = 0x3FE000;  // bits 13-21 of a 4 MiB PDE (
 
 void Mmu::new_generation() {
   generation_ += kGenerationUnit;
-  if (generation_ == 0) {
-    // 2^32 flushes later the generation wraps: now clear for real, once.
+  if (generation_ >= kObservedTag) {
+    // 2^31 flushes later the generation would reach the observation bit: clear for real.
     for (Entry& e : tlb_) e = Entry{{}, nullptr, 0, false};
     generation_ = kGenerationUnit;
   }
@@ -69,7 +69,7 @@ void Mmu::invalidate_page(uint64_t linear) {
   raise_attention();
   Entry& e = tlb_[index(linear)];
   for (uint64_t& t : e.tag)
-    if (t == tag(linear)) t = 0;
+    if ((t & ~kObservedTag) == tag(linear)) t = 0;
 }
 
 void Mmu::set_paging(const PagingMode& mode) {
@@ -203,7 +203,16 @@ Mmu::Walk Mmu::walk(uint64_t linear, Access kind, bool user, bool side_effects) 
 }
 
 uint64_t Mmu::translate(uint64_t linear, Access kind, bool user) {
-  return walk(linear, kind, user, true).physical;
+  const uint64_t physical = walk(linear, kind, user, true).physical;
+  if (observer_ != nullptr)
+    observer_->page_walk(PageWalk{linear, physical, static_cast<uint8_t>(kind), user});
+  return physical;
+}
+
+void Mmu::set_observer(MemoryObserver* observer) {
+  observer_ = observer;
+  observed_tag_ = observer != nullptr ? kObservedTag : 0;
+  flush();
 }
 
 std::optional<uint64_t> Mmu::peek_translate(uint64_t linear) const {
@@ -216,6 +225,8 @@ std::optional<uint64_t> Mmu::peek_translate(uint64_t linear) const {
 
 uint64_t Mmu::translate_and_fill(uint64_t linear, Access access, bool user) {
   const Walk w = walk(linear, access, user, true);
+  if (observer_ != nullptr)
+    observer_->page_walk(PageWalk{linear, w.physical, static_cast<uint8_t>(access), user});
   const uint64_t page = w.physical & ~kPageMask;
   uint8_t* host = memory_.page_pointer(page, access == Access::kWrite);
   if (host != nullptr) {
@@ -232,26 +243,63 @@ uint64_t Mmu::translate_and_fill(uint64_t linear, Access access, bool user) {
     }
     // Writes to a page holding decoded instructions must be seen by the code cache.
     if (access == Access::kWrite && code_pages_.contains_code(page)) return w.physical;
-    e.tag[kind(access, user)] = tag(linear);
+    e.tag[kind(access, user)] = tag(linear) | (access == Access::kExecute ? 0 : observed_tag_);
     if (access == Access::kWrite) write_page_[i] = static_cast<uint32_t>((page >> 12) + 1);
   }
   return w.physical;
 }
 
+uint64_t Mmu::data_translation(uint64_t linear, Access access, bool user) {
+  const Entry& e = tlb_[index(linear)];
+  if (observed_tag_ != 0 && e.tag[kind(access, user)] == (tag(linear) | observed_tag_))
+    return e.physical_page | (linear & kPageMask);
+  return translate_and_fill(linear, access, user);
+}
+
 uint64_t Mmu::read_slow(uint64_t linear, unsigned size, bool user) {
+  uint64_t physical = 0;
+  if (observer_ == nullptr || quiet_) return read_unobserved(linear, size, user, physical);
+  quiet_ = true;
+  uint64_t value = 0;
+  try {
+    value = read_unobserved(linear, size, user, physical);
+  } catch (...) {
+    quiet_ = false;
+    throw;
+  }
+  quiet_ = false;
+  observer_->memory_access(MemoryAccess{linear, physical, size, value, false});
+  return value;
+}
+
+void Mmu::write_slow(uint64_t linear, unsigned size, uint64_t value, bool user) {
+  uint64_t physical = 0;
+  if (observer_ == nullptr || quiet_) return write_unobserved(linear, size, value, user, physical);
+  quiet_ = true;
+  try {
+    write_unobserved(linear, size, value, user, physical);
+  } catch (...) {
+    quiet_ = false;
+    throw;
+  }
+  quiet_ = false;
+  observer_->memory_access(MemoryAccess{linear, physical, size, value, true});
+}
+
+uint64_t Mmu::read_unobserved(uint64_t linear, unsigned size, bool user, uint64_t& physical) {
   if ((linear & kPageMask) + size > kPageSize) {
     // Crosses a page: both translations first, so a fault on either changes nothing.
     const uint64_t second = (linear | kPageMask) + 1;
-    translate(linear, Access::kRead, user);
+    physical = translate(linear, Access::kRead, user);
     translate(second & 0xFFFFFFFF, Access::kRead, user);
     uint64_t v = 0;
     for (unsigned i = 0; i < size; ++i)
       v |= uint64_t{read<uint8_t>((linear + i) & 0xFFFFFFFF, user)} << (8 * i);
     return v;
   }
-  const uint64_t physical = translate_and_fill(linear, Access::kRead, user);
+  physical = data_translation(linear, Access::kRead, user);
   const Entry& e = tlb_[index(linear)];
-  if (e.tag[kind(Access::kRead, user)] == tag(linear)) {
+  if ((e.tag[kind(Access::kRead, user)] & ~kObservedTag) == tag(linear)) {
     const uint8_t* p = e.host + (linear & kPageMask);
     switch (size) {
       case 1:
@@ -268,18 +316,19 @@ uint64_t Mmu::read_slow(uint64_t linear, unsigned size, bool user) {
   return memory_.read(physical, size);
 }
 
-void Mmu::write_slow(uint64_t linear, unsigned size, uint64_t value, bool user) {
+void Mmu::write_unobserved(uint64_t linear, unsigned size, uint64_t value, bool user,
+                           uint64_t& physical) {
   if ((linear & kPageMask) + size > kPageSize) {
     const uint64_t second = (linear | kPageMask) + 1;
-    translate(linear, Access::kWrite, user);
+    physical = translate(linear, Access::kWrite, user);
     translate(second & 0xFFFFFFFF, Access::kWrite, user);
     for (unsigned i = 0; i < size; ++i)
       write<uint8_t>((linear + i) & 0xFFFFFFFF, static_cast<uint8_t>(value >> (8 * i)), user);
     return;
   }
-  const uint64_t physical = translate_and_fill(linear, Access::kWrite, user);
+  physical = data_translation(linear, Access::kWrite, user);
   Entry& e = tlb_[index(linear)];
-  if (e.tag[kind(Access::kWrite, user)] == tag(linear)) {
+  if ((e.tag[kind(Access::kWrite, user)] & ~kObservedTag) == tag(linear)) {
     uint8_t* p = e.host + (linear & kPageMask);
     switch (size) {
       case 1:

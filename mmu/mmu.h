@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "mmu/code_pages.h"
+#include "mmu/memory_observer.h"
 #include "mmu/physical_memory.h"
 
 namespace trapeze {
@@ -129,6 +130,11 @@ class Mmu {
 
   uint64_t to_physical_unpaged(uint64_t linear) const { return linear & a20_mask_; }
 
+  // Reports every data access and page walk to `observer` (nullptr: stop). Flushes the
+  // TLB so that no unmarked data translation survives (mmu/memory_observer.h).
+  void set_observer(MemoryObserver* observer);
+  MemoryObserver* observer() const { return observer_; }
+
  private:
   static constexpr unsigned kEntries = 4096;
   static constexpr unsigned kKinds = 6;  // read, write, execute x supervisor, user
@@ -171,6 +177,13 @@ class Mmu {
   // Walks, checks, sets A/D and refills the TLB entry for this kind when the page is
   // directly accessible. Returns the physical address.
   uint64_t translate_and_fill(uint64_t linear, Access kind, bool user);
+  // The slow paths proper; `physical` receives the first byte's physical address.
+  uint64_t read_unobserved(uint64_t linear, unsigned size, bool user, uint64_t& physical);
+  void write_unobserved(uint64_t linear, unsigned size, uint64_t value, bool user,
+                        uint64_t& physical);
+  // The physical address of a data access: from a marked TLB entry while observing,
+  // else by a walk and refill.
+  uint64_t data_translation(uint64_t linear, Access access, bool user);
   Walk walk(uint64_t linear, Access kind, bool user, bool side_effects) const;
   [[noreturn]] void page_fault(uint64_t linear, uint32_t error_code) const;
   uint64_t read_table(uint64_t address, bool wide) const;
@@ -180,6 +193,12 @@ class Mmu {
   PagingMode paging_;
   std::array<Entry, kEntries> tlb_{};
   CodePages code_pages_;
+  // Observation: data tags carry kObservedTag (so inline hits fail), and the nested byte
+  // accesses of a page-crossing access are not reported on their own.
+  static constexpr uint64_t kObservedTag = uint64_t{1} << 63;
+  MemoryObserver* observer_ = nullptr;
+  uint64_t observed_tag_ = 0;
+  bool quiet_ = false;
 };
 
 }  // namespace trapeze

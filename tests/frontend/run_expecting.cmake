@@ -29,7 +29,11 @@ if(DEFINED MAKE_FILE)
   file(WRITE "${MAKE_FILE}" "${contents}")
 endif()
 
-execute_process(COMMAND ${command}
+# INPUT_FILE (optional) becomes the program's stdin: scripted monitor sessions.
+if(NOT DEFINED INPUT_FILE)
+  set(INPUT_FILE /dev/null)
+endif()
+execute_process(COMMAND ${command} INPUT_FILE ${INPUT_FILE}
   RESULT_VARIABLE status OUTPUT_VARIABLE out ERROR_VARIABLE err)
 list(JOIN command " " shown)
 set(report "command: ${shown}\nstatus: ${status}\nstdout:\n${out}\nstderr:\n${err}")

@@ -5,6 +5,7 @@
 ;           0x21 to isa-debug-exit (port 0xF4): trapeze exits with (0x21 << 1) | 1 = 67
 ;   HALT    CLI; HLT: halted for good, exit status 0
 ;   SPIN    an endless loop: only --max-instructions or --timeout end it (124)
+;   TRIPLE  an empty IVT, then INT3: #GP, #DF, triple fault (crash history reports)
 ;
 ; The machine maps a 64 KiB image at 0xF0000 (and below 4 GiB); the CPU starts at
 ; F000:FFF0, 16 bytes before the end.
@@ -31,6 +32,12 @@ start:
   hlt
 %elifidn VARIANT, SPIN
   jmp start
+%elifidn VARIANT, TRIPLE
+  lidt [cs:empty_ivt]
+  int3
+empty_ivt:
+  dw 0
+  dd 0
 %else
   %error "define VARIANT as EXIT, HALT or SPIN"
 %endif
