@@ -13,6 +13,7 @@
 
 #include "devices/machine_config.h"
 #include "frontend/log_spec.h"
+#include "frontend/net_options.h"
 
 namespace trapeze {
 
@@ -43,6 +44,7 @@ struct CliOptions {
   OutputSpec firmware_log{OutputTarget::kNone, {}};
   double timeout_seconds = 0;     // 0: no limit
   uint64_t max_instructions = 0;  // 0: no limit
+  NetOptions net;                 // --net, --nic, --net-dump
   LogSpec log;
   bool help = false;
   bool version = false;

@@ -19,8 +19,9 @@
 #include "frontend/exit_status.h"
 #include "frontend/logging.h"
 #include "frontend/machine_config_from_cli.h"
-#include "frontend/serial_console.h"
 #include "frontend/screenshot.h"
+#include "frontend/serial_console.h"
+#include "frontend/user_network.h"
 
 namespace trapeze {
 namespace {
@@ -76,6 +77,16 @@ int run(int argc, char** argv) {
   }
   std::optional<SerialConsoleInput> console;
   if (options.serial.target == OutputTarget::kStdio) console.emplace(machine->com1());
+  std::optional<UserNetwork> network;
+  if (machine->network_card() != nullptr) {
+    try {
+      Scheduler& scheduler = machine->scheduler();
+      network.emplace(*machine->network_card(), options.net,
+                      [&scheduler] { return scheduler.now_ns(); });
+    } catch (const std::exception& error) {
+      return fail(error.what(), kExitUsage);
+    }
+  }
   // Slices of virtual time, so typed input reaches the guest while it runs.
   constexpr uint64_t kInputPollNs = 10'000'000;
   RunResult result;
@@ -83,6 +94,7 @@ int run(int argc, char** argv) {
     result = machine->run_for(kInputPollNs);
     if (result.reason != StopReason::kDeadline) break;
     if (console) console->poll();
+    if (network) network->poll();
   }
   console.reset();
   if (stop_is_noteworthy(result)) {
