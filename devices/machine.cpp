@@ -105,6 +105,7 @@ Machine::Machine(MachineConfig config) try
   wire_devices();
   attach_drives();
   attach_display();
+  attach_network_card();
   describe_machine_to_firmware();
   map_ram();
   cpu_.reset();
@@ -196,6 +197,13 @@ void Machine::attach_display() {
                                   [this] { return scheduler_.now_ns(); });
 }
 
+void Machine::attach_network_card() {
+  if (config_.nic == NicKind::kNone) return;
+  nic_ = std::make_unique<E1000>(pci_, memory_, io_, scheduler_, dma_memory_);
+  nic_->intx().connect(
+      isa_bridge_.pci_interrupt(Piix3::pirq_for(E1000::kDefaultAddress.device, 1)));
+}
+
 void Machine::describe_machine_to_firmware() {
   BootOrder boot_order;
   if (!config_.boot_order.empty()) {
@@ -265,6 +273,7 @@ void Machine::reset() {
   pm_.reset();
   fw_cfg_.reset();
   if (vga_) vga_->reset();
+  if (nic_) nic_->reset();
   a20_from_i8042_ = true;
   a20_from_port92_ = false;
   update_a20();

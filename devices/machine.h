@@ -26,6 +26,7 @@
 #include "devices/debug_ports.h"
 #include "devices/dma8237.h"
 #include "devices/dma_memory.h"
+#include "devices/e1000/e1000.h"
 #include "devices/firmware_log.h"
 #include "devices/fpu_error_latch.h"
 #include "devices/fw_cfg.h"
@@ -112,6 +113,9 @@ class Machine {
   // The display card (PCI 00:02.0), or nullptr with --vga none.
   StdVga* vga() { return vga_.get(); }
   DisplaySource* display() { return vga_.get(); }
+  // The network card (PCI 00:03.0), or nullptr without one (MachineConfig::nic). The
+  // frontend connects it to a host back end.
+  NetworkCard* network_card() { return nic_.get(); }
   Cpu& cpu() { return cpu_; }
 
  private:
@@ -135,6 +139,7 @@ class Machine {
   void attach_drives();
   // The display card the configuration asks for (MachineConfig::vga).
   void attach_display();
+  void attach_network_card();
   void describe_machine_to_firmware();
   void map_firmware();
   // The firmware image the configuration names (none for a multiboot kernel), and its
@@ -198,6 +203,7 @@ class Machine {
   Piix4Pm pm_;
   FwCfg fw_cfg_;
   std::unique_ptr<StdVga> vga_;
+  std::unique_ptr<E1000> nic_;
   TimedPortIo timed_io_;
   Cpu cpu_;
   // x87 errors with CR0.NE clear: FERR# to IRQ 13, port 0xF0 (needs the CPU's x87 state).

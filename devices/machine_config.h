@@ -23,6 +23,9 @@ OutputSpec parse_output_spec(std::string_view option, std::string_view text);
 // SeaVGABIOS as its option ROM.
 enum class VgaKind { kNone, kStd };
 
+// The network card (QEMU's -nic model): none, or the Intel 82540EM (e1000) at 00:03.0.
+enum class NicKind { kNone, kE1000 };
+
 struct MachineConfig {
   uint64_t memory_mib = 128;
   // A raw firmware image (a multiple of 64 KiB, at most 16 MiB). Empty: Debian's SeaBIOS
@@ -40,6 +43,9 @@ struct MachineConfig {
   std::string initrd_path;
   std::string append;  // kernel command line
   VgaKind vga = VgaKind::kStd;
+  // No card unless asked for: a headless run then cannot see the host's network (the
+  // frontend adds one for --net user / --nic).
+  NicKind nic = NicKind::kNone;
   bool snapshot = false;  // disk writes go to a temporary overlay, never to the image
   bool headless = true;
   // A triple fault stops the run (QEMU's -no-reboot) instead of resetting the machine.

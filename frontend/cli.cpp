@@ -194,6 +194,16 @@ constexpr auto kOptions = std::to_array<OptionSpec>({
        o.debug.gdb_wait = true;
        return std::nullopt;
      }},
+    {"net", 0, "BACKEND",
+     "network back end: user[,hostfwd=tcp:127.0.0.1:8022-:22]... (slirp, with an e1000) or none",
+     [](CliOptions& o, std::string_view v) { return parse_net_option(v, o.net); }},
+    {"nic", 0, "MODEL", "network card: e1000 (Intel 82540EM at 00:03.0; implies --net user)",
+     [](CliOptions& o, std::string_view v) { return parse_nic_option(v, o.net); }},
+    {"net-dump", 0, "FILE", "write every frame the guest sends and receives to FILE (pcap)",
+     [](CliOptions& o, std::string_view v) -> std::optional<std::string> {
+       o.net.dump_path = std::string(v);
+       return std::nullopt;
+     }},
     {"log", 0, "SPEC", "log levels to stderr: a level for all, or cpu=debug,pit=trace",
      [](CliOptions& o, std::string_view v) { return parse_log_spec(v, o.log); }},
     {"help", 'h', "", "print this help and exit", set_flag<&CliOptions::help>},

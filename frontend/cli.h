@@ -14,6 +14,7 @@
 #include "devices/machine_config.h"
 #include "frontend/debug_session.h"
 #include "frontend/log_spec.h"
+#include "frontend/net_options.h"
 
 namespace trapeze {
 
@@ -44,6 +45,7 @@ struct CliOptions {
   OutputSpec firmware_log{OutputTarget::kNone, {}};
   double timeout_seconds = 0;     // 0: no limit
   uint64_t max_instructions = 0;  // 0: no limit
+  NetOptions net;                 // --net, --nic, --net-dump
   LogSpec log;
   // Tracing, crash history, monitor and GDB stub (frontend/debug_session.h).
   DebugOptions debug;

@@ -14,6 +14,7 @@ MachineConfig machine_config_from_cli(const CliOptions& options) {
   config.initrd_path = options.initrd_path;
   config.append = options.append;
   config.vga = options.vga;
+  config.nic = options.net.card();
   config.snapshot = options.snapshot;
   config.no_reboot = options.no_reboot;
   // Whether a window can really be opened is main's decision (it looks at the host).

@@ -22,6 +22,7 @@
 #include "frontend/machine_config_from_cli.h"
 #include "frontend/screenshot.h"
 #include "frontend/serial_console.h"
+#include "frontend/user_network.h"
 
 namespace trapeze {
 namespace {
@@ -78,10 +79,21 @@ int run(int argc, char** argv) {
   std::optional<SerialConsoleInput> console;
   if (options.serial.target == OutputTarget::kStdio && !options.debug.monitor_stdio)
     console.emplace(machine->com1());
+  std::optional<UserNetwork> network;
+  if (machine->network_card() != nullptr) {
+    try {
+      Scheduler& scheduler = machine->scheduler();
+      network.emplace(*machine->network_card(), options.net,
+                      [&scheduler] { return scheduler.now_ns(); });
+    } catch (const std::exception& error) {
+      return fail(error.what(), kExitUsage);
+    }
+  }
   RunResult result;
   try {
-    result = run_with_debugging(*machine, options.debug, [&console] {
+    result = run_with_debugging(*machine, options.debug, [&console, &network] {
       if (console) console->poll();
+      if (network) network->poll();
     });
   } catch (const std::runtime_error& error) {
     // Opening the trace file or the GDB port failed (or the machine failed: the
