@@ -32,26 +32,43 @@ struct FileCloser {
   }
 };
 
-// Every character the guest prints on COM1 or the debug console also reaches `tap`.
-void tap_consoles(Machine& machine, std::function<void(char)> tap) {
-  auto serial = machine.com1().transmit_sink();
-  machine.com1().set_transmit_sink([serial, tap](uint8_t byte) {
-    tap(static_cast<char>(byte));
-    if (serial) serial(byte);
-  });
-  auto debugcon = machine.debug_ports().console_sink();
-  machine.set_debugcon_sink([debugcon, tap](char c) {
-    tap(c);
-    if (debugcon) debugcon(c);
-  });
-}
+// While it lives, every character the guest prints on COM1 or the debug console also
+// reaches `tap`; the consoles' own sinks come back when it goes.
+class ConsoleTap {
+ public:
+  ConsoleTap(Machine& machine, std::function<void(char)> tap)
+      : machine_(machine),
+        serial_(machine.com1().transmit_sink()),
+        debugcon_(machine.debug_ports().console_sink()) {
+    machine.com1().set_transmit_sink([serial = serial_, tap](uint8_t byte) {
+      tap(static_cast<char>(byte));
+      if (serial) serial(byte);
+    });
+    machine.set_debugcon_sink([debugcon = debugcon_, tap](char c) {
+      tap(c);
+      if (debugcon) debugcon(c);
+    });
+  }
+  ~ConsoleTap() {
+    machine_.com1().set_transmit_sink(serial_);
+    machine_.set_debugcon_sink(debugcon_);
+  }
+  ConsoleTap(const ConsoleTap&) = delete;
+  ConsoleTap& operator=(const ConsoleTap&) = delete;
+
+ private:
+  Machine& machine_;
+  std::function<void(uint8_t)> serial_;
+  std::function<void(char)> debugcon_;
+};
 
 }  // namespace
 
 RunResult run_with_debugging(Machine& machine, const DebugOptions& options,
                              const std::function<void()>& between_slices) {
-  Debugger debugger(machine);
   std::unique_ptr<std::FILE, FileCloser> trace_file;
+  Debugger debugger(machine);
+  std::optional<ConsoleTap> console_tap;
   if (!options.trace_path.empty()) {
     std::FILE* f = options.trace_path == "-" ? stdout : std::fopen(options.trace_path.c_str(), "w");
     if (f == nullptr)
@@ -61,7 +78,7 @@ RunResult run_with_debugging(Machine& machine, const DebugOptions& options,
     debugger.set_tracer(std::make_unique<Tracer>(
         f, machine.memory(), TraceFilter(options.trace_filter), options.trace_page_walks));
     if (!options.trace_filter.on_text.empty())
-      tap_consoles(machine, [&debugger](char c) {
+      console_tap.emplace(machine, [&debugger](char c) {
         if (Tracer* t = debugger.tracer()) t->console_output(c);
       });
   }

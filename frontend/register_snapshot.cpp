@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "frontend/trace_format.h"
+
 namespace trapeze {
 
 const std::array<const char*, 8> kGprNames = {"eax", "ecx", "edx", "ebx",
@@ -23,10 +25,14 @@ RegisterSnapshot RegisterSnapshot::of(const Cpu& cpu) {
 
 std::string describe_changes(const RegisterSnapshot& a, const RegisterSnapshot& b) {
   std::string out;
-  auto add = [&](const char* name, uint32_t x, uint32_t y, int digits) {
+  auto add = [&](const char* name, uint32_t x, uint32_t y, unsigned digits) {
     if (x == y) return;
     if (!out.empty()) out += ' ';
-    out += fmt::format("{}={:0{}x}->{:0{}x}", name, x, digits, y, digits);
+    out += name;
+    out += '=';
+    append_hex(out, x, digits);
+    out += "->";
+    append_hex(out, y, digits);
   };
   for (unsigned r = 0; r < 8; ++r) add(kGprNames[r], a.gpr[r], b.gpr[r], 8);
   add("eflags", a.eflags, b.eflags, 8);

@@ -14,22 +14,56 @@ std::string exception_name(uint8_t vector) {
   return fmt::format("{:02x}", vector);
 }
 
+void append_hex(std::string& out, uint64_t value, unsigned digits) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  for (unsigned i = digits; i-- > 0;) out += kDigits[(value >> (4 * i)) & 0xF];
+}
+
 std::string format_trace_line(const TraceLine& l) {
-  std::string bytes;
-  for (uint8_t b : l.bytes) bytes += fmt::format("{:02x}", b);
-  std::string out = fmt::format(
-      "{} {:04x}:{:08x} L{:08x} P{} {:<16} {}", l.count, l.cs, l.eip, l.linear,
-      l.physical ? fmt::format("{:08x}", *l.physical) : std::string("????????"), bytes, l.text);
+  // Hand-rolled rather than fmt: a long trace spends most of its time here.
+  std::string out = std::to_string(l.count);
+  out.reserve(160);
+  out += ' ';
+  append_hex(out, l.cs, 4);
+  out += ':';
+  append_hex(out, l.eip, 8);
+  out += " L";
+  append_hex(out, l.linear, 8);
+  out += " P";
+  if (l.physical)
+    append_hex(out, *l.physical, 8);
+  else
+    out += "????????";
+  out += ' ';
+  for (uint8_t b : l.bytes) append_hex(out, b, 2);
+  for (size_t n = l.bytes.size() * 2; n < 16; ++n) out += ' ';
+  out += ' ';
+  out += l.text;
   if (l.faulted) out += " (faulted)";
-  if (!l.changes.empty()) out += " | " + l.changes;
+  if (!l.changes.empty()) {
+    out += " | ";
+    out += l.changes;
+  }
   if (!l.memory.empty() || !l.ports.empty()) {
     out += " |";
-    for (const MemoryAccess& a : l.memory)
-      out += fmt::format(" {}{}[{:08x} p={:08x}]={:0{}x}", a.write ? 'W' : 'R', a.size_bytes,
-                         a.linear, a.physical, a.value, a.size_bytes * 2);
-    for (const PortAccessRecord& p : l.ports)
-      out += fmt::format(" {}{}[{:04x}]={:0{}x}", p.write ? "OUT" : "IN", p.size_bytes, p.port,
-                         p.value, p.size_bytes * 2);
+    for (const MemoryAccess& a : l.memory) {
+      out += a.write ? " W" : " R";
+      out += static_cast<char>('0' + a.size_bytes);
+      out += '[';
+      append_hex(out, a.linear, 8);
+      out += " p=";
+      append_hex(out, a.physical, 8);
+      out += "]=";
+      append_hex(out, a.value, a.size_bytes * 2);
+    }
+    for (const PortAccessRecord& p : l.ports) {
+      out += p.write ? " OUT" : " IN";
+      out += static_cast<char>('0' + p.size_bytes);
+      out += '[';
+      append_hex(out, p.port, 4);
+      out += "]=";
+      append_hex(out, p.value, p.size_bytes * 2);
+    }
   }
   return out;
 }

@@ -43,6 +43,8 @@ struct TraceLine {
 std::string format_trace_line(const TraceLine& line);
 std::string format_event(const CpuEvent& event);
 std::string format_page_walk(const PageWalk& walk);
+// Appends `value` as `digits` lowercase hex digits (the trace's hot path: no fmt).
+void append_hex(std::string& out, uint64_t value, unsigned digits);
 // "#PF", "#GP", ... or the vector in hex.
 std::string exception_name(uint8_t vector);
 

@@ -19,6 +19,25 @@ void Tracer::write(const std::string& line) {
   std::fputc('\n', out_);
 }
 
+const Tracer::Decoded& Tracer::decode(uint64_t key, const std::array<uint8_t, 15>& bytes,
+                                      size_t available, unsigned bits, uint64_t eip) {
+  Decoded& d = decoded_[key];
+  // Relative branch targets depend on EIP, which the key (physical address) does not
+  // fix when two linear aliases differ in offset: keep EIP in the key's comparison too.
+  if (d.length != 0 && d.available == available && d.bytes == bytes && d.eip == eip) return d;
+  if (decoded_.size() > 65536) {
+    decoded_.clear();
+    return decode(key, bytes, available, bits, eip);
+  }
+  const Disassembly dis = disassemble(std::span(bytes.data(), available), bits, eip);
+  d.bytes = bytes;
+  d.available = available;
+  d.eip = eip;
+  d.length = dis.length != 0 ? dis.length : static_cast<unsigned>(std::min<size_t>(available, 1));
+  d.text = dis.text;
+  return d;
+}
+
 void Tracer::before_step(Cpu& cpu) {
   const uint64_t linear = (cpu.seg[kCs].base + cpu.rip) & 0xFFFFFFFF;
   selected_ = filter_.selects(cpu.instructions_retired(), linear, cpu.cpl());
@@ -41,9 +60,10 @@ void Tracer::before_step(Cpu& cpu) {
   line_.physical = peek_translate(cpu, linear);
   std::array<uint8_t, 15> bytes{};
   const size_t got = peek_linear(cpu, memory_, linear, bytes.data(), bytes.size());
-  const Disassembly d = disassemble(std::span(bytes.data(), got), cpu.code32() ? 32 : 16, cpu.rip);
-  line_.bytes.assign(bytes.begin(),
-                     bytes.begin() + (d.length != 0 ? d.length : std::min<size_t>(got, 1)));
+  const unsigned bits = cpu.code32() ? 32 : 16;
+  const uint64_t key = (line_.physical.value_or(linear | (uint64_t{1} << 40)) << 1) | (bits == 32);
+  const Decoded& d = decode(key, bytes, got, bits, cpu.rip);
+  line_.bytes.assign(bytes.begin(), bytes.begin() + d.length);
   line_.text = d.text;
   // A full state line where a run of traced lines starts, so a reader (trace-diff) can
   // follow the registers from the changes alone.
@@ -59,8 +79,7 @@ void Tracer::after_step(Cpu& cpu) {
     line_.changes = describe_changes(before_, RegisterSnapshot::of(cpu));
     write(format_trace_line(line_));
     filter_.shown();
-  }
-  else
+  } else
     previous_selected_ = false;  // an interrupt delivered: registers moved without a line
   for (const std::string& e : events_) write(e);
   if (!(mode_of(cpu) == mode_before_))

@@ -3,8 +3,10 @@
 // selects.
 #pragma once
 
+#include <array>
 #include <cstdio>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "cpu/cpu.h"
@@ -38,6 +40,19 @@ class Tracer {
     friend bool operator==(const ModeBits&, const ModeBits&) = default;
   };
   static ModeBits mode_of(const Cpu& cpu);
+
+  // Disassembly is most of a line's cost, and traced code loops: decoded text is kept by
+  // physical address and code size, and reused while the bytes there are unchanged.
+  struct Decoded {
+    std::array<uint8_t, 15> bytes{};
+    size_t available = 0;
+    uint64_t eip = 0;
+    unsigned length = 0;
+    std::string text;
+  };
+  const Decoded& decode(uint64_t key, const std::array<uint8_t, 15>& bytes, size_t available,
+                        unsigned bits, uint64_t eip);
+  std::unordered_map<uint64_t, Decoded> decoded_;
 
   std::FILE* out_;
   PhysicalMemory& memory_;
