@@ -37,7 +37,7 @@ uint64_t guest_ram_bytes(const MachineConfig& config) {
 void reject_unsupported(const MachineConfig& config) {
   auto reject = [](const std::string& value, const char* what) {
     if (!value.empty())
-      throw ConfigError(fmt::format("{} ('{}') is not supported yet", what, value));
+      throw ConfigError(fmt::format("{} ('{}') has nothing to boot with", what, value));
   };
   // The frontend refuses these without --kernel; a config built in code might not.
   if (config.kernel_path.empty()) {

@@ -65,7 +65,7 @@ class Machine {
 
   // Builds and resets the machine. Throws ConfigError (one line, for the user) when the
   // configuration cannot be honoured: unreadable or malformed images, bad sizes,
-  // options not supported yet.
+  // options that make no sense together.
   explicit Machine(MachineConfig config);
   Machine(const Machine&) = delete;
   Machine& operator=(const Machine&) = delete;
