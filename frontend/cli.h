@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "devices/machine_config.h"
+#include "frontend/key_script.h"
 #include "frontend/log_spec.h"
 
 namespace trapeze {
@@ -43,6 +44,15 @@ struct CliOptions {
   OutputSpec firmware_log{OutputTarget::kNone, {}};
   double timeout_seconds = 0;     // 0: no limit
   uint64_t max_instructions = 0;  // 0: no limit
+  // --exit-on: stop with status 0 when any of these appears on a console or the screen.
+  std::vector<std::string> exit_on;
+  // --when, --type and --keys in command-line order.
+  std::vector<InputStep> input_script;
+  // The window runs in real time unless this keeps virtual time (headless always does).
+  bool deterministic = false;
+  // The window: scale only by whole numbers, and start full screen.
+  bool integer_scaling = false;
+  bool full_screen = false;
   LogSpec log;
   bool help = false;
   bool version = false;

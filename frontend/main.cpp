@@ -5,6 +5,8 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <atomic>
+#include <csignal>
 #include <cstdio>
 #include <exception>
 #include <optional>
@@ -13,13 +15,15 @@
 
 #include "devices/config_error.h"
 #include "devices/machine.h"
+#include "frontend/automation.h"
 #include "frontend/cli.h"
 #include "frontend/display.h"
 #include "frontend/exit_status.h"
 #include "frontend/logging.h"
 #include "frontend/machine_config_from_cli.h"
-#include "frontend/serial_console.h"
 #include "frontend/screenshot.h"
+#include "frontend/sdl_window.h"
+#include "frontend/serial_console.h"
 #include "frontend/unimplemented.h"
 
 namespace trapeze {
@@ -32,7 +36,22 @@ int fail(std::string message, int exit_status) {
   return exit_status;
 }
 
-// --screenshot and --screen-text, once the run has stopped.
+// SIGUSR1: save the screen now (--screenshot, --screen-text) and go on running. The
+// handler only sets the flag; the run loop does the work between slices.
+std::atomic<bool> screen_save_requested{false};
+static_assert(std::atomic<bool>::is_always_lock_free);
+
+void on_sigusr1(int) { screen_save_requested.store(true, std::memory_order_relaxed); }
+
+void catch_sigusr1() {
+  struct sigaction action {};
+  action.sa_handler = on_sigusr1;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = SA_RESTART;
+  sigaction(SIGUSR1, &action, nullptr);
+}
+
+// --screenshot and --screen-text, once the run has stopped or on SIGUSR1.
 std::optional<std::string> save_screen(const CliOptions& options, DisplaySource* display) {
   if (options.screenshot_path.empty() && options.screen_text_path.empty()) return std::nullopt;
   if (display == nullptr)
@@ -45,6 +64,8 @@ std::optional<std::string> save_screen(const CliOptions& options, DisplaySource*
 }
 
 int run(int argc, char** argv) {
+  // First of all: a test may signal as soon as it has started us.
+  catch_sigusr1();
   const CliParseResult parsed = parse_command_line(argc, argv);
   if (!parsed.ok()) return fail(parsed.error->message, parsed.error->exit_status);
   const CliOptions& options = parsed.options;
@@ -62,11 +83,10 @@ int run(int argc, char** argv) {
   configure_logging(options.log);
 
   MachineConfig config = machine_config_from_cli(options);
-  if (!config.headless) {
-    // Without a display there is nowhere to put a window: headless is the only choice.
-    if (host_has_display()) spdlog::warn("the window is not implemented yet; running headless");
-    config.headless = true;
-  }
+  // Without a display there is nowhere to put a window: headless is the only choice.
+  const bool windowed = !config.headless && host_has_display();
+  // The machine's own notion of headless is "virtual time" (a fixed RTC start).
+  config.headless = !windowed || options.deterministic;
 
   std::optional<Machine> machine;
   try {
@@ -75,16 +95,42 @@ int run(int argc, char** argv) {
     return fail(error.what(), kExitUsage);
   }
   std::optional<SerialConsoleInput> console;
-  if (options.serial.target == OutputTarget::kStdio) console.emplace(machine->com1());
-  // Slices of virtual time, so typed input reaches the guest while it runs.
+  // The window takes its input from the window; stdin feeds COM1 in headless runs.
+  if (options.serial.target == OutputTarget::kStdio && !windowed) console.emplace(machine->com1());
+  Automation automation(*machine, options.exit_on, options.input_script);
+  if (windowed) {
+    WindowOptions window_options;
+    window_options.real_time = !options.deterministic;
+    window_options.integer_scaling = options.integer_scaling;
+    window_options.full_screen = options.full_screen;
+    WindowResult window_result;
+    if (auto error = run_window(*machine, window_options, &automation, window_result))
+      return fail(*error, kExitFailure);
+    if (auto error = save_screen(options, machine->display())) return fail(*error, kExitFailure);
+    if (window_result.exit_match || !window_result.stop) return kExitNormal;
+    return exit_status_for(*window_result.stop);
+  }
+  // Slices of virtual time, so typed input reaches the guest while it runs; shorter
+  // while a script types, one key event per slice.
   constexpr uint64_t kInputPollNs = 10'000'000;
   RunResult result;
   for (;;) {
-    result = machine->run_for(kInputPollNs);
+    result = machine->run_for(automation.typing() ? Automation::kKeyIntervalNs : kInputPollNs);
     if (result.reason != StopReason::kDeadline) break;
     if (console) console->poll();
+    if (screen_save_requested.exchange(false, std::memory_order_relaxed)) {
+      if (options.screenshot_path.empty() && options.screen_text_path.empty())
+        spdlog::warn("SIGUSR1: nothing to save (give --screenshot or --screen-text)");
+      if (auto error = save_screen(options, machine->display()))
+        spdlog::warn("SIGUSR1: {}", *error);
+    }
+    if (auto matched = automation.after_slice()) {
+      spdlog::info("--exit-on '{}' appeared", *matched);
+      console.reset();
+      if (auto error = save_screen(options, machine->display())) return fail(*error, kExitFailure);
+      return kExitNormal;
+    }
   }
-  console.reset();
   if (stop_is_noteworthy(result)) {
     spdlog::warn("stopped: {}", describe(result));
   } else {
