@@ -24,6 +24,7 @@ class DebugPorts : public IoHandler {
 
   // Where console characters go (nothing, until set).
   void set_console_sink(std::function<void(char)> sink) { console_sink_ = std::move(sink); }
+  // The current sink, so a watcher (the frontend's --exit-on) can chain in front of it.
   const std::function<void(char)>& console_sink() const { return console_sink_; }
   // Called at the exit port write, so the machine can stop the CPU at once.
   void set_exit_listener(std::function<void(int status)> listener) {

@@ -80,6 +80,10 @@ class Machine {
   // from another thread or a signal handler.
   void request_stop() { stop_requested_.store(true, std::memory_order_relaxed); }
 
+  // The reset button: every device and the CPU to their power-on state (RAM and disks
+  // keep their contents). Call between runs, from the thread that runs the machine.
+  void reset();
+
   // Replaces where debug console (port 0xE9) characters go (tests, the frontend's
   // window); the default is MachineConfig::debugcon.
   void set_debugcon_sink(std::function<void(char)> sink);
@@ -149,7 +153,6 @@ class Machine {
   // Resets requested by the guest (8042, port 0x92, 0xCF9, triple fault) happen between
   // CPU slices, not inside the OUT that asked.
   void request_reset();
-  void reset();
   // Multiboot direct boot (--kernel): RAM without a firmware window, the kernel and its
   // modules loaded, the CPU at the kernel's entry point. (A Linux kernel boots through
   // the firmware instead: describe_machine_to_firmware publishes it in fw_cfg.)

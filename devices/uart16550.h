@@ -61,6 +61,7 @@ class Uart16550 : public IoHandler {
 
   // Where transmitted bytes go (nothing, until set). Not called in loopback mode.
   void set_transmit_sink(std::function<void(uint8_t)> sink) { transmit_sink_ = std::move(sink); }
+  // The current sink, so a watcher (the frontend's --exit-on) can chain in front of it.
   const std::function<void(uint8_t)>& transmit_sink() const { return transmit_sink_; }
   // Host-to-guest input: queued, then moved into the receiver as it has room.
   void receive(uint8_t byte);

@@ -8,6 +8,7 @@
 #include "devices/cmos_defaults.h"
 #include "devices/config_error.h"
 #include "frontend/cli_values.h"
+#include "frontend/sdl_window.h"
 
 namespace trapeze {
 namespace {
@@ -90,12 +91,13 @@ constexpr auto kOptions = std::to_array<OptionSpec>({
        }
        return std::nullopt;
      }},
-    {"screenshot", 0, "FILE", "when the run stops, save the screen as a PNG image",
+    {"screenshot", 0, "FILE", "when the run stops or on SIGUSR1, save the screen as a PNG image",
      [](CliOptions& o, std::string_view v) -> std::optional<std::string> {
        o.screenshot_path = std::string(v);
        return std::nullopt;
      }},
-    {"screen-text", 0, "FILE", "when the run stops, save the text screen as UTF-8 text",
+    {"screen-text", 0, "FILE",
+     "when the run stops or on SIGUSR1, save the text screen as UTF-8 text",
      [](CliOptions& o, std::string_view v) -> std::optional<std::string> {
        o.screen_text_path = std::string(v);
        return std::nullopt;
@@ -204,6 +206,43 @@ constexpr auto kOptions = std::to_array<OptionSpec>({
        o.net.dump_path = std::string(v);
        return std::nullopt;
      }},
+    {"exit-on", 0, "TEXT",
+     "stop with exit status 0 when TEXT appears on the serial or debug console or the "
+     "text screen (may be repeated)",
+     [](CliOptions& o, std::string_view v) -> std::optional<std::string> {
+       if (v.empty()) return "--exit-on needs a non-empty text";
+       o.exit_on.emplace_back(v);
+       return std::nullopt;
+     }},
+    {"when", 0, "TEXT",
+     "wait until TEXT appears (consoles or text screen) before the --type/--keys that follow",
+     [](CliOptions& o, std::string_view v) -> std::optional<std::string> {
+       if (v.empty()) return "--when needs a non-empty text";
+       o.input_script.push_back({InputStep::Kind::kWhen, std::string(v), {}});
+       return std::nullopt;
+     }},
+    {"type", 0, "TEXT",
+     "type TEXT on the PS/2 keyboard (US layout; \\n is Enter, \\t Tab, \\e Escape)",
+     [](CliOptions& o, std::string_view v) -> std::optional<std::string> {
+       InputStep step{InputStep::Kind::kKeys, std::string(v), {}};
+       if (auto error = key_events_for_text(v, step.events)) return error;
+       o.input_script.push_back(std::move(step));
+       return std::nullopt;
+     }},
+    {"keys", 0, "COMBOS",
+     "press key combinations on the PS/2 keyboard, e.g. \"ctrl-alt-del\" or \"alt-f2 enter\"",
+     [](CliOptions& o, std::string_view v) -> std::optional<std::string> {
+       InputStep step{InputStep::Kind::kKeys, std::string(v), {}};
+       if (auto error = key_events_for_combos(v, step.events)) return error;
+       o.input_script.push_back(std::move(step));
+       return std::nullopt;
+     }},
+    {"deterministic", 0, "",
+     "in the window, keep virtual time (as headless runs do) instead of following the clock",
+     set_flag<&CliOptions::deterministic>},
+    {"integer-scaling", 0, "", "in the window, scale the picture only by whole numbers",
+     set_flag<&CliOptions::integer_scaling>},
+    {"full-screen", 0, "", "start the window full screen", set_flag<&CliOptions::full_screen>},
     {"log", 0, "SPEC", "log levels to stderr: a level for all, or cpu=debug,pit=trace",
      [](CliOptions& o, std::string_view v) { return parse_log_spec(v, o.log); }},
     {"help", 'h', "", "print this help and exit", set_flag<&CliOptions::help>},
@@ -355,11 +394,13 @@ std::string usage_text() {
       "Values may follow as the next argument or after '=' (--memory=512M).\n"
       "\n"
       "Exit status:\n"
-      "  0    the guest stopped normally (halted for good)\n"
+      "  0    the guest stopped normally (halted for good, powered off), or --exit-on matched\n"
       "  1    the guest triple-faulted, or trapeze failed (stderr says which)\n"
       "  2    bad usage or unusable input (one line on stderr says why)\n"
       "  124  --timeout or --max-instructions reached\n"
-      "  2V+1 the guest wrote V to port 0xF4 (QEMU's isa-debug-exit)\n";
+      "  2V+1 the guest wrote V to port 0xF4 (QEMU's isa-debug-exit)\n"
+      "\n";
+  text += kWindowHotkeys;
   return text;
 }
 

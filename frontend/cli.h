@@ -13,6 +13,7 @@
 
 #include "devices/machine_config.h"
 #include "frontend/debug_session.h"
+#include "frontend/key_script.h"
 #include "frontend/log_spec.h"
 #include "frontend/net_options.h"
 
@@ -46,6 +47,15 @@ struct CliOptions {
   double timeout_seconds = 0;     // 0: no limit
   uint64_t max_instructions = 0;  // 0: no limit
   NetOptions net;                 // --net, --nic, --net-dump
+  // --exit-on: stop with status 0 when any of these appears on a console or the screen.
+  std::vector<std::string> exit_on;
+  // --when, --type and --keys in command-line order.
+  std::vector<InputStep> input_script;
+  // The window runs in real time unless this keeps virtual time (headless always does).
+  bool deterministic = false;
+  // The window: scale only by whole numbers, and start full screen.
+  bool integer_scaling = false;
+  bool full_screen = false;
   LogSpec log;
   // Tracing, crash history, monitor and GDB stub (frontend/debug_session.h).
   DebugOptions debug;

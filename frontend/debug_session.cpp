@@ -65,7 +65,7 @@ class ConsoleTap {
 }  // namespace
 
 RunResult run_with_debugging(Machine& machine, const DebugOptions& options,
-                             const std::function<void()>& between_slices) {
+                             const std::function<RunResult()>& run_freely) {
   std::unique_ptr<std::FILE, FileCloser> trace_file;
   Debugger debugger(machine);
   std::optional<ConsoleTap> console_tap;
@@ -106,13 +106,7 @@ RunResult run_with_debugging(Machine& machine, const DebugOptions& options,
       return r;
     }
     if (server) return server->run(options.gdb_wait);
-    // Slices of virtual time, so host input reaches the guest while it runs.
-    constexpr uint64_t kSliceNs = 10'000'000;
-    for (;;) {
-      const RunResult result = machine.run_for(kSliceNs);
-      if (result.reason != StopReason::kDeadline) return result;
-      if (between_slices) between_slices();
-    }
+    return run_freely();
   } catch (const std::exception&) {
     if (options.history_steps != 0)
       std::fprintf(stderr, "trapeze: emulator error; %s",

@@ -1,6 +1,6 @@
 // Runs the machine with the debugging the command line asks for: the trace (--trace and
 // its filters), the crash history (--history), the monitor (--monitor stdio) or the GDB
-// stub (--gdb PORT). Without any of them it is Machine::run() plus the history report.
+// stub (--gdb PORT). Without any of them it is the caller's run loop plus the history report.
 #pragma once
 
 #include <cstdint>
@@ -24,9 +24,9 @@ struct DebugOptions {
 
 // Throws std::runtime_error when the trace file or the GDB port cannot be opened; an
 // exception from the machine is rethrown after the history report.
-// `between_slices` runs every 10 ms of virtual time when no monitor or debugger drives
-// the machine (host input: the serial console).
+// `run_freely` runs the machine when no monitor or debugger drives it (the headless
+// loop, or the window); the trace and the crash history apply either way.
 RunResult run_with_debugging(Machine& machine, const DebugOptions& options,
-                             const std::function<void()>& between_slices = {});
+                             const std::function<RunResult()>& run_freely);
 
 }  // namespace trapeze

@@ -5,6 +5,8 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <atomic>
+#include <csignal>
 #include <cstdio>
 #include <exception>
 #include <optional>
@@ -13,6 +15,7 @@
 
 #include "devices/config_error.h"
 #include "devices/machine.h"
+#include "frontend/automation.h"
 #include "frontend/cli.h"
 #include "frontend/debug_session.h"
 #include "frontend/demo_guest.h"
@@ -21,6 +24,7 @@
 #include "frontend/logging.h"
 #include "frontend/machine_config_from_cli.h"
 #include "frontend/screenshot.h"
+#include "frontend/sdl_window.h"
 #include "frontend/serial_console.h"
 #include "frontend/user_network.h"
 
@@ -34,7 +38,22 @@ int fail(std::string message, int exit_status) {
   return exit_status;
 }
 
-// --screenshot and --screen-text, once the run has stopped.
+// SIGUSR1: save the screen now (--screenshot, --screen-text) and go on running. The
+// handler only sets the flag; the run loop does the work between slices.
+std::atomic<bool> screen_save_requested{false};
+static_assert(std::atomic<bool>::is_always_lock_free);
+
+void on_sigusr1(int) { screen_save_requested.store(true, std::memory_order_relaxed); }
+
+void catch_sigusr1() {
+  struct sigaction action {};
+  action.sa_handler = on_sigusr1;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = SA_RESTART;
+  sigaction(SIGUSR1, &action, nullptr);
+}
+
+// --screenshot and --screen-text, once the run has stopped or on SIGUSR1.
 std::optional<std::string> save_screen(const CliOptions& options, DisplaySource* display) {
   if (options.screenshot_path.empty() && options.screen_text_path.empty()) return std::nullopt;
   if (display == nullptr)
@@ -47,6 +66,8 @@ std::optional<std::string> save_screen(const CliOptions& options, DisplaySource*
 }
 
 int run(int argc, char** argv) {
+  // First of all: a test may signal as soon as it has started us.
+  catch_sigusr1();
   const CliParseResult parsed = parse_command_line(argc, argv);
   if (!parsed.ok()) return fail(parsed.error->message, parsed.error->exit_status);
   CliOptions options = parsed.options;
@@ -64,11 +85,12 @@ int run(int argc, char** argv) {
   configure_logging(options.log);
 
   MachineConfig config = machine_config_from_cli(options);
-  if (!config.headless) {
-    // Without a display there is nowhere to put a window: headless is the only choice.
-    if (host_has_display()) spdlog::warn("the window is not implemented yet; running headless");
-    config.headless = true;
-  }
+  // Without a display there is nowhere to put a window: headless is the only choice.
+  // The monitor and the GDB stub drive the machine from the main thread: no window then.
+  const bool windowed = !config.headless && host_has_display() && !options.debug.monitor_stdio &&
+                        options.debug.gdb_port < 0;
+  // The machine's own notion of headless is "virtual time" (a fixed RTC start).
+  config.headless = !windowed || options.deterministic;
 
   std::optional<Machine> machine;
   try {
@@ -77,7 +99,8 @@ int run(int argc, char** argv) {
     return fail(error.what(), kExitUsage);
   }
   std::optional<SerialConsoleInput> console;
-  if (options.serial.target == OutputTarget::kStdio && !options.debug.monitor_stdio)
+  // The window takes its input from the window; stdin feeds COM1 in headless runs.
+  if (options.serial.target == OutputTarget::kStdio && !options.debug.monitor_stdio && !windowed)
     console.emplace(machine->com1());
   std::optional<UserNetwork> network;
   if (machine->network_card() != nullptr) {
@@ -89,16 +112,67 @@ int run(int argc, char** argv) {
       return fail(error.what(), kExitUsage);
     }
   }
-  RunResult result;
-  try {
-    result = run_with_debugging(*machine, options.debug, [&console, &network] {
+  Automation automation(*machine, options.exit_on, options.input_script);
+  // Set when the run ended without the guest stopping: an --exit-on text appeared, or
+  // the user closed the window.
+  bool ended_by_host = false;
+
+  const auto run_window_freely = [&]() -> RunResult {
+    WindowOptions window_options;
+    window_options.real_time = !options.deterministic;
+    window_options.integer_scaling = options.integer_scaling;
+    window_options.full_screen = options.full_screen;
+    window_options.between_slices = [&network] {
+      if (network) network->poll();
+    };
+    WindowResult window_result;
+    if (auto error = run_window(*machine, window_options, &automation, window_result))
+      throw std::runtime_error(*error);
+    if (window_result.exit_match || !window_result.stop) {
+      ended_by_host = true;
+      return RunResult{};
+    }
+    return *window_result.stop;
+  };
+  // Slices of virtual time, so typed input reaches the guest while it runs; shorter
+  // while a script types, one key event per slice.
+  const auto run_headless_freely = [&]() -> RunResult {
+    constexpr uint64_t kInputPollNs = 10'000'000;
+    for (;;) {
+      const RunResult result =
+          machine->run_for(automation.typing() ? Automation::kKeyIntervalNs : kInputPollNs);
+      if (result.reason != StopReason::kDeadline) return result;
       if (console) console->poll();
       if (network) network->poll();
-    });
+      if (screen_save_requested.exchange(false, std::memory_order_relaxed)) {
+        if (options.screenshot_path.empty() && options.screen_text_path.empty())
+          spdlog::warn("SIGUSR1: nothing to save (give --screenshot or --screen-text)");
+        if (auto error = save_screen(options, machine->display()))
+          spdlog::warn("SIGUSR1: {}", *error);
+      }
+      if (auto matched = automation.after_slice()) {
+        spdlog::info("--exit-on '{}' appeared", *matched);
+        ended_by_host = true;
+        return result;
+      }
+    }
+  };
+
+  RunResult result;
+  try {
+    if (windowed)
+      result = run_with_debugging(*machine, options.debug, run_window_freely);
+    else
+      result = run_with_debugging(*machine, options.debug, run_headless_freely);
   } catch (const std::runtime_error& error) {
-    // Opening the trace file or the GDB port failed (or the machine failed: the
-    // history report is already out).
+    // The window, the trace file or the GDB port could not be opened (or the machine
+    // failed: the history report is already out).
     return fail(error.what(), kExitFailure);
+  }
+  console.reset();
+  if (ended_by_host) {
+    if (auto error = save_screen(options, machine->display())) return fail(*error, kExitFailure);
+    return kExitNormal;
   }
   if (stop_is_noteworthy(result)) {
     spdlog::warn("stopped: {}", describe(result));

@@ -241,3 +241,28 @@ TEST_CASE("--vga picks the display card; --screenshot and --screen-text name out
 
 }  // namespace
 }  // namespace trapeze
+
+namespace trapeze {
+namespace {
+
+TEST_CASE("--when, --type and --keys make one script in command-line order") {
+  const CliOptions options = parse_ok({"--when", "login:", "--type", "root\\n", "--keys", "ctrl-d",
+                                       "--exit-on", "bye", "--exit-on", "panic"});
+  REQUIRE(options.input_script.size() == 3);
+  CHECK(options.input_script[0].kind == InputStep::Kind::kWhen);
+  CHECK(options.input_script[0].text == "login:");
+  CHECK(options.input_script[1].kind == InputStep::Kind::kKeys);
+  CHECK(options.input_script[1].events.size() == 10);  // r o o t Enter, each down and up
+  CHECK(options.input_script[2].events.size() == 4);
+  CHECK(options.exit_on == std::vector<std::string>{"bye", "panic"});
+}
+
+TEST_CASE("--exit-on and --when need a text; --type and --keys check theirs") {
+  CHECK_FALSE(parse({"--exit-on", ""}).ok());
+  CHECK_FALSE(parse({"--when", ""}).ok());
+  CHECK_FALSE(parse({"--type", "\xE2\x82\xAC"}).ok());
+  CHECK_FALSE(parse({"--keys", "ctrl-nothing"}).ok());
+}
+
+}  // namespace
+}  // namespace trapeze

@@ -4,10 +4,12 @@
 #
 #   cmake -DEXPECT_STATUS=2 [-DEXPECT_STDERR_LINES=1] [-DEXPECT_STDERR=regex]
 #         [-DEXPECT_STDOUT=regex] [-DMAKE_FILE=path -DMAKE_FILE_BYTES=n]
+#         [-DCHECK_FILE=path -DCHECK_FILE_MATCHES=regex]
 #         -P run_expecting.cmake -- program [args...]
 #
 # MAKE_FILE creates an input file of that many bytes first, so tests need no fixtures
-# in the source tree.
+# in the source tree. CHECK_FILE must exist after the run (it is removed first) and
+# its contents match CHECK_FILE_MATCHES.
 cmake_minimum_required(VERSION 3.25)
 
 set(command)
@@ -27,6 +29,10 @@ endif()
 if(DEFINED MAKE_FILE)
   string(REPEAT "x" ${MAKE_FILE_BYTES} contents)
   file(WRITE "${MAKE_FILE}" "${contents}")
+endif()
+
+if(DEFINED CHECK_FILE)
+  file(REMOVE "${CHECK_FILE}")
 endif()
 
 # INPUT_FILE (optional) becomes the program's stdin: scripted monitor sessions.
@@ -56,4 +62,13 @@ if(DEFINED EXPECT_STDERR AND NOT err MATCHES "${EXPECT_STDERR}")
 endif()
 if(DEFINED EXPECT_STDOUT AND NOT out MATCHES "${EXPECT_STDOUT}")
   message(FATAL_ERROR "stdout does not match '${EXPECT_STDOUT}'\n${report}")
+endif()
+if(DEFINED CHECK_FILE)
+  if(NOT EXISTS "${CHECK_FILE}")
+    message(FATAL_ERROR "${CHECK_FILE} was not written\n${report}")
+  endif()
+  file(READ "${CHECK_FILE}" contents)
+  if(NOT contents MATCHES "${CHECK_FILE_MATCHES}")
+    message(FATAL_ERROR "${CHECK_FILE} holds:\n${contents}\nwhich does not match '${CHECK_FILE_MATCHES}'\n${report}")
+  endif()
 endif()
