@@ -1,8 +1,10 @@
 # Runs trapeze, then checks the screen it leaves: a PNG screenshot against
 # trapeze-vga-screen-check's prediction, and/or the text screen against regexes.
 #
-#   cmake -DEXPECT_STATUS=n -DOUT=prefix [-DCHECKER=exe -DSCENARIO=n]
-#         [-DTEXT_MUST="regex@@regex..."] -P screen_check.cmake -- trapeze args...
+#   cmake -DEXPECT_STATUS=n -DOUT=prefix [-DCHECKER=exe -DSCENARIO=n | -DCHECK_ARGS="a;b"]
+#         [-DTEXT_MUST="regex@@regex..."] [-DSTDOUT_MUST="regex@@regex..."]
+#         -P screen_check.cmake -- trapeze args...
+# The checker runs as `CHECKER SCENARIO FILE.png`, or `CHECKER FILE.png CHECK_ARGS...`.
 cmake_minimum_required(VERSION 3.25)
 
 set(command)
@@ -27,7 +29,12 @@ if(NOT status STREQUAL EXPECT_STATUS)
   message(FATAL_ERROR "expected exit status ${EXPECT_STATUS}\n${report}")
 endif()
 if(DEFINED CHECKER)
-  execute_process(COMMAND ${CHECKER} ${SCENARIO} ${png}
+  if(DEFINED CHECK_ARGS)
+    set(check_command ${CHECKER} ${png} ${CHECK_ARGS})
+  else()
+    set(check_command ${CHECKER} ${SCENARIO} ${png})
+  endif()
+  execute_process(COMMAND ${check_command}
     RESULT_VARIABLE check_status OUTPUT_VARIABLE check_out ERROR_VARIABLE check_err)
   if(NOT check_status EQUAL 0)
     message(FATAL_ERROR "the screenshot ${png} is not the expected picture:\n${check_err}\n${report}")
@@ -40,6 +47,14 @@ if(DEFINED TEXT_MUST)
   foreach(pattern IN LISTS TEXT_MUST)
     if(NOT text MATCHES "${pattern}")
       message(FATAL_ERROR "the text screen does not match '${pattern}':\n${text}\n${report}")
+    endif()
+  endforeach()
+endif()
+if(DEFINED STDOUT_MUST)
+  string(REPLACE "@@" ";" STDOUT_MUST "${STDOUT_MUST}")
+  foreach(pattern IN LISTS STDOUT_MUST)
+    if(NOT out MATCHES "${pattern}")
+      message(FATAL_ERROR "the output does not match '${pattern}'\n${report}")
     endif()
   endforeach()
 endif()
