@@ -117,13 +117,20 @@ int run(int argc, char** argv) {
   // the user closed the window.
   bool ended_by_host = false;
 
+  // SIGUSR1, between slices of either loop (the window's on its emulation thread).
+  const auto save_on_signal = [&] {
+    if (options.screenshot_path.empty() && options.screen_text_path.empty())
+      spdlog::warn("SIGUSR1: nothing to save (give --screenshot or --screen-text)");
+    if (auto error = save_screen(options, machine->display())) spdlog::warn("SIGUSR1: {}", *error);
+  };
   const auto run_window_freely = [&]() -> RunResult {
     WindowOptions window_options;
     window_options.real_time = !options.deterministic;
     window_options.integer_scaling = options.integer_scaling;
     window_options.full_screen = options.full_screen;
-    window_options.between_slices = [&network] {
+    window_options.between_slices = [&] {
       if (network) network->poll();
+      if (screen_save_requested.exchange(false, std::memory_order_relaxed)) save_on_signal();
     };
     WindowResult window_result;
     if (auto error = run_window(*machine, window_options, &automation, window_result))
@@ -144,14 +151,10 @@ int run(int argc, char** argv) {
       if (result.reason != StopReason::kDeadline) return result;
       if (console) console->poll();
       if (network) network->poll();
-      if (screen_save_requested.exchange(false, std::memory_order_relaxed)) {
-        if (options.screenshot_path.empty() && options.screen_text_path.empty())
-          spdlog::warn("SIGUSR1: nothing to save (give --screenshot or --screen-text)");
-        if (auto error = save_screen(options, machine->display()))
-          spdlog::warn("SIGUSR1: {}", *error);
-      }
+      if (screen_save_requested.exchange(false, std::memory_order_relaxed)) save_on_signal();
       if (auto matched = automation.after_slice()) {
-        spdlog::info("--exit-on '{}' appeared", *matched);
+        spdlog::info("--exit-on '{}' appeared after {} instructions, {} ns of virtual time",
+                     *matched, result.instructions_retired, result.virtual_time_ns);
         ended_by_host = true;
         return result;
       }
