@@ -38,7 +38,8 @@ class PosixHostFile final : public HostFile {
     if (n < 0) return {0, errno};
     return {static_cast<size_t>(n), 0};
   }
-  int flush() override { return ::fsync(fd_) == 0 ? 0 : errno; }
+  // fdatasync: the data and what is needed to read it back (the size), not timestamps.
+  int flush() override { return ::fdatasync(fd_) == 0 ? 0 : errno; }
   uint64_t size_bytes() const override {
     // lseek rather than fstat: it also sizes block devices. Reads and writes are
     // positional, so moving the file offset is harmless.
@@ -321,6 +322,7 @@ DiskStatus DiskImage::flush() {
     return DiskStatus::kHostError;
   }
   dirty_ = false;
+  log_->debug("disk image '{}': flushed (fdatasync)", name_);
   return DiskStatus::kOk;
 }
 

@@ -34,13 +34,20 @@
 // so the machine refuses to start. Errors during the run are returned to the drive,
 // which turns them into ATA/ATAPI error status.
 //
+// Crashes. Written sectors are in the host's page cache as soon as write() returns, so a
+// crash or SIGKILL of trapeze loses nothing the guest was told was written; the kernel
+// copies a write in whole pages (a multiple of the sector size, at sector-aligned
+// offsets), stopping a killed write only between pages, so a kill leaves whole sectors.
+// flush() (the guest's FLUSH CACHE, and closing the image at every clean exit) makes
+// them durable against a host crash or power loss.
+//
 // Locking. The image is locked as QEMU locks its images: exclusive when it is written,
 // shared when it is only read (--snapshot, CD-ROMs, read-only files), with Linux's open
 // file description locks, so a second trapeze, or a second drive of the same machine,
 // cannot write an image that is in use, nor read one that is being written.
 //
 // Portability: the host file sits behind HostFile (positional read/write/flush, the
-// POSIX pread/pwrite/fsync primitives); open_host_file() is the POSIX implementation and
+// POSIX pread/pwrite/fdatasync primitives); open_host_file() is the POSIX implementation and
 // the one place a Windows port replaces.
 #pragma once
 

@@ -399,6 +399,7 @@ std::string usage_text() {
       "  1    the guest triple-faulted, or trapeze failed (stderr says which)\n"
       "  2    bad usage or unusable input (one line on stderr says why)\n"
       "  124  --timeout or --max-instructions reached\n"
+      "  130  SIGINT, 143 SIGTERM: a headless run stopped by the signal (disks flushed)\n"
       "  2V+1 the guest wrote V to port 0xF4 (QEMU's isa-debug-exit)\n"
       "\n";
   text += kWindowHotkeys;
