@@ -52,6 +52,15 @@ LinuxImage parse_linux_image(std::span<const uint8_t> image, const std::string& 
         fmt::format("Linux kernel '{}' is truncated: {} bytes, but its setup code alone takes {}",
                     path, image.size(), kernel.setup_bytes));
   kernel.kernel_bytes = static_cast<uint32_t>(image.size() - kernel.setup_bytes);
+  // syssize (boot protocol 2.04 widened it to 32 bits) is the protected-mode part in
+  // 16-byte paragraphs, rounded up; a copy cut short would otherwise boot and crash.
+  // 0 means the build did not fill it in.
+  const uint64_t syssize =
+      kernel.protocol >= 0x0204 ? le32(image, kSysSize) : uint64_t{le16(image, kSysSize)};
+  if (syssize != 0 && uint64_t{kernel.kernel_bytes} + 15 < syssize * 16)
+    throw ConfigError(fmt::format(
+        "Linux kernel '{}' is truncated: {} bytes, but its header says {} (a partial copy?)", path,
+        image.size(), kernel.setup_bytes + syssize * 16));
 
   if (kernel.protocol >= 0x0203) kernel.initrd_addr_max = le32(image, kInitrdAddrMax);
   if (kernel.protocol >= 0x0205) kernel.relocatable = image[kRelocatable] != 0;

@@ -19,6 +19,7 @@ namespace trapeze {
 namespace linux_image {
 // Setup header fields: file offsets (boot.rst, "The real-mode kernel header").
 inline constexpr size_t kSetupSects = 0x1F1;     // u8: 512-byte sectors of setup code
+inline constexpr size_t kSysSize = 0x1F4;        // u32: protected-mode part, 16-byte units
 inline constexpr size_t kVidMode = 0x1FA;        // u16
 inline constexpr size_t kBootFlag = 0x1FE;       // u16 0xAA55
 inline constexpr size_t kHeaderMagicAt = 0x202;  // u32 "HdrS"
@@ -71,7 +72,8 @@ bool has_linux_header(std::span<const uint8_t> image);
 
 // Reads and checks the setup header of a file that has_linux_header. Throws ConfigError
 // (one line naming `path`) for a protocol before 2.02, a zImage (not LOADED_HIGH), a file
-// cut off inside its header or setup code, and one with no protected-mode kernel.
+// cut off inside its header or setup code, one with no protected-mode kernel, and one
+// shorter than its header's syssize says (a truncated copy).
 LinuxImage parse_linux_image(std::span<const uint8_t> image, const std::string& path);
 
 }  // namespace trapeze

@@ -38,7 +38,8 @@ class PosixHostFile final : public HostFile {
     if (n < 0) return {0, errno};
     return {static_cast<size_t>(n), 0};
   }
-  int flush() override { return ::fsync(fd_) == 0 ? 0 : errno; }
+  // fdatasync: the data and what is needed to read it back (the size), not timestamps.
+  int flush() override { return ::fdatasync(fd_) == 0 ? 0 : errno; }
   uint64_t size_bytes() const override {
     // lseek rather than fstat: it also sizes block devices. Reads and writes are
     // positional, so moving the file offset is harmless.
@@ -75,14 +76,25 @@ std::unique_ptr<HostFile> open_host_file(const std::string& path, bool writable,
     return nullptr;
   }
   // An advisory lock over the whole file, as QEMU locks its images: a second emulator
-  // writing the same image would corrupt it. File systems without locks (ENOLCK, some
-  // network mounts) are allowed: refusing to run there would help nobody.
+  // writing the same image would corrupt it. Open file description (OFD) locks belong to
+  // this open, not to the process, so they also keep one trapeze from attaching an
+  // image to two drives, and closing another descriptor of the file cannot drop them;
+  // kernels before Linux 3.15 lack them (EINVAL) and get the classic per-process lock.
+  // File systems without locks (ENOLCK, some network mounts) are allowed: refusing to
+  // run there would help nobody.
   struct flock lock {};
   lock.l_type = writable ? F_WRLCK : F_RDLCK;
   lock.l_whence = SEEK_SET;
   lock.l_start = 0;
   lock.l_len = 0;
-  if (::fcntl(fd, F_SETLK, &lock) != 0 && errno != ENOLCK && errno != EINVAL) {
+  int locked = -1;
+#ifdef F_OFD_SETLK
+  locked = ::fcntl(fd, F_OFD_SETLK, &lock);
+  if (locked != 0 && errno == EINVAL) locked = ::fcntl(fd, F_SETLK, &lock);
+#else
+  locked = ::fcntl(fd, F_SETLK, &lock);
+#endif
+  if (locked != 0 && errno != ENOLCK && errno != EINVAL) {
     error = EWOULDBLOCK;
     ::close(fd);
     return nullptr;
@@ -112,7 +124,9 @@ std::unique_ptr<DiskImage> DiskImage::open(const std::string& path, DiskMedium m
   if (!file) {
     if (error == EWOULDBLOCK)
       throw ConfigError(fmt::format(
-          "disk image '{}' is in use by another program (it holds a lock on the file)", path));
+          "disk image '{}' is in use: another program, or another drive of this machine, has "
+          "it open{}",
+          path, want_write ? "" : " for writing"));
     throw ConfigError(fmt::format("cannot open disk image '{}': {}", path, host_reason(error)));
   }
   return std::make_unique<DiskImage>(std::move(file), path, medium, read_only, snapshot);
@@ -170,18 +184,27 @@ void DiskImage::validate_contents() {
     return;
   }
   // A hard disk's MBR (0x55AA at 510) lists partitions; one that ends past the image
-  // suggests a truncated copy. Partition tables can be odd on purpose, so only warn.
+  // means a truncated copy (an interrupted download or dd). Boot sectors whose code runs
+  // into the table area are common in tests and hobby systems, so only a table that
+  // looks like one counts: every boot indicator 0x00 or 0x80. A GPT's protective entry
+  // (type 0xEE) may cover more than the disk and is left out.
   if (first[510] != 0x55 || first[511] != 0xAA) return;
   for (int i = 0; i < 4; ++i) {
+    const uint8_t status = first[446 + 16 * i];
+    if (status != 0x00 && status != 0x80) return;
+  }
+  for (int i = 0; i < 4; ++i) {
     const uint8_t* entry = &first[446 + 16 * i];
-    if (entry[4] == 0) continue;  // unused entry
-    const uint64_t end = uint64_t{le32(entry + 8)} + le32(entry + 12);
-    if (end > sector_count_) {
-      log_->warn(
-          "disk image '{}': partition {} ends at sector {} but the image has {} sectors "
-          "(truncated image?)",
-          name_, i + 1, end, sector_count_);
-    }
+    const uint8_t type = entry[4];
+    const uint32_t start = le32(entry + 8);
+    const uint32_t length = le32(entry + 12);
+    if (type == 0 || type == 0xEE || start == 0 || length == 0) continue;
+    const uint64_t end = uint64_t{start} + length;
+    if (end > sector_count_)
+      throw ConfigError(fmt::format(
+          "disk image '{}' is truncated: partition {} ends at sector {} but the image has only "
+          "{} sectors",
+          name_, i + 1, end, sector_count_));
   }
 }
 
@@ -299,6 +322,7 @@ DiskStatus DiskImage::flush() {
     return DiskStatus::kHostError;
   }
   dirty_ = false;
+  log_->debug("disk image '{}': flushed (fdatasync)", name_);
   return DiskStatus::kOk;
 }
 

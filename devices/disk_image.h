@@ -29,12 +29,25 @@
 // to work because QEMU runs them; a warning says what happened.
 //
 // Errors found when opening (missing, unreadable, empty, a directory, an ISO 9660 image
-// shorter than its volume descriptor says, locked by another process) throw ConfigError
-// with a one-line message, so the machine refuses to start. Errors during the run are
-// returned to the drive, which turns them into ATA/ATAPI error status.
+// shorter than its volume descriptor says, a disk shorter than its partition table
+// says, locked by another process or drive) throw ConfigError with a one-line message,
+// so the machine refuses to start. Errors during the run are returned to the drive,
+// which turns them into ATA/ATAPI error status.
+//
+// Crashes. Written sectors are in the host's page cache as soon as write() returns, so a
+// crash or SIGKILL of trapeze loses nothing the guest was told was written; the kernel
+// copies a write in whole pages (a multiple of the sector size, at sector-aligned
+// offsets), stopping a killed write only between pages, so a kill leaves whole sectors.
+// flush() (the guest's FLUSH CACHE, and closing the image at every clean exit) makes
+// them durable against a host crash or power loss.
+//
+// Locking. The image is locked as QEMU locks its images: exclusive when it is written,
+// shared when it is only read (--snapshot, CD-ROMs, read-only files), with Linux's open
+// file description locks, so a second trapeze, or a second drive of the same machine,
+// cannot write an image that is in use, nor read one that is being written.
 //
 // Portability: the host file sits behind HostFile (positional read/write/flush, the
-// POSIX pread/pwrite/fsync primitives); open_host_file() is the POSIX implementation and
+// POSIX pread/pwrite/fdatasync primitives); open_host_file() is the POSIX implementation and
 // the one place a Windows port replaces.
 #pragma once
 
@@ -66,9 +79,10 @@ class HostFile {
 };
 
 // Opens `path` with POSIX open() (read-write, or read-only when !writable), takes an
-// advisory fcntl() lock (shared when read-only, exclusive when writable) so two programs
-// cannot write one image, and returns the file. On failure returns nullptr and sets
-// `error` to an errno value; EWOULDBLOCK means another process holds the lock.
+// advisory fcntl() lock on the open file description (shared when read-only, exclusive
+// when writable) so two programs or drives cannot write one image, and returns the
+// file. On failure returns nullptr and sets `error` to an errno value; EWOULDBLOCK
+// means someone else holds the lock.
 std::unique_ptr<HostFile> open_host_file(const std::string& path, bool writable, int& error);
 
 enum class DiskMedium {

@@ -28,9 +28,12 @@ using namespace pc_memory;
 constexpr uint64_t kMaxMemoryMib = 32 * 1024;
 
 uint64_t guest_ram_bytes(const MachineConfig& config) {
-  if (config.memory_mib == 0 || config.memory_mib > kMaxMemoryMib)
-    throw ConfigError(
-        fmt::format("memory size {} MiB is outside 1..{} MiB", config.memory_mib, kMaxMemoryMib));
+  if (config.memory_mib == 0) throw ConfigError("memory size must be at least 1 MiB");
+  if (config.memory_mib > kMaxMemoryMib)
+    throw ConfigError(fmt::format(
+        "memory size {} MiB is more than the {} MiB trapeze's 32-bit PC can take (-m {}G at "
+        "most)",
+        config.memory_mib, kMaxMemoryMib, kMaxMemoryMib / 1024));
   return config.memory_mib * kMiB;
 }
 

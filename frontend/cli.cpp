@@ -94,13 +94,13 @@ constexpr auto kOptions = std::to_array<OptionSpec>({
     {"screenshot", 0, "FILE", "when the run stops or on SIGUSR1, save the screen as a PNG image",
      [](CliOptions& o, std::string_view v) -> std::optional<std::string> {
        o.screenshot_path = std::string(v);
-       return std::nullopt;
+       return check_output_file(o.screenshot_path, "--screenshot");
      }},
     {"screen-text", 0, "FILE",
      "when the run stops or on SIGUSR1, save the text screen as UTF-8 text",
      [](CliOptions& o, std::string_view v) -> std::optional<std::string> {
        o.screen_text_path = std::string(v);
-       return std::nullopt;
+       return check_output_file(o.screen_text_path, "--screen-text");
      }},
     {"snapshot", 0, "", "keep disk writes in memory; image files are never modified",
      set_flag<&CliOptions::snapshot>},
@@ -129,7 +129,8 @@ constexpr auto kOptions = std::to_array<OptionSpec>({
      [](CliOptions& o, std::string_view v) -> std::optional<std::string> {
        if (v.empty()) return "--trace needs a file name, or '-' for stdout";
        o.debug.trace_path = std::string(v);
-       return std::nullopt;
+       if (v == "-") return std::nullopt;
+       return check_output_file(o.debug.trace_path, "--trace");
      }},
     {"trace-from", 0, "N", "trace from the N-th instruction retired on",
      [](CliOptions& o, std::string_view v) {
@@ -204,7 +205,7 @@ constexpr auto kOptions = std::to_array<OptionSpec>({
     {"net-dump", 0, "FILE", "write every frame the guest sends and receives to FILE (pcap)",
      [](CliOptions& o, std::string_view v) -> std::optional<std::string> {
        o.net.dump_path = std::string(v);
-       return std::nullopt;
+       return check_output_file(o.net.dump_path, "--net-dump");
      }},
     {"exit-on", 0, "TEXT",
      "stop with exit status 0 when TEXT appears on the serial or debug console or the "
@@ -398,6 +399,7 @@ std::string usage_text() {
       "  1    the guest triple-faulted, or trapeze failed (stderr says which)\n"
       "  2    bad usage or unusable input (one line on stderr says why)\n"
       "  124  --timeout or --max-instructions reached\n"
+      "  130  SIGINT, 143 SIGTERM: a headless run stopped by the signal (disks flushed)\n"
       "  2V+1 the guest wrote V to port 0xF4 (QEMU's isa-debug-exit)\n"
       "\n";
   text += kWindowHotkeys;

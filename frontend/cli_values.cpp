@@ -1,6 +1,7 @@
 #include "frontend/cli_values.h"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <charconv>
@@ -82,16 +83,44 @@ std::optional<std::string> check_input_file(const std::string& path, std::string
   const fs::file_status status = fs::status(path, error);
   if (error) return fmt::format("cannot open {}: {}", named, error.message());
   if (fs::is_directory(status)) return fmt::format("{} is a directory, not a file", named);
+  // Only files and disks hold an image. A pipe would also block the open below until
+  // someone writes to it, and /dev/null or /dev/zero have no size to boot from.
+  if (!fs::is_regular_file(status) && !fs::is_block_file(status)) {
+    return fmt::format("{} is {}, not a file", named,
+                       fs::is_character_file(status) ? "a character device"
+                       : fs::is_fifo(status)         ? "a pipe"
+                       : fs::is_socket(status)       ? "a socket"
+                                                     : "not a regular file");
+  }
   // Opening is the only portable readability test; fopen sets errno on every host.
   std::FILE* file = std::fopen(path.c_str(), "rb");
   if (file == nullptr) {
     return fmt::format("cannot read {}: {}", named, std::generic_category().message(errno));
   }
   std::fclose(file);
-  // Only regular files have a size; a device or pipe is trusted as it is.
+  // A block device is sized when opened (lseek); a regular file is checked here.
   if (fs::is_regular_file(status) && fs::file_size(path, error) == 0 && !error) {
     return fmt::format("{} is empty", named);
   }
+  return std::nullopt;
+}
+
+std::optional<std::string> check_output_file(const std::string& path, std::string_view option) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  const fs::file_status status = fs::status(path, error);
+  if (fs::is_directory(status))
+    return fmt::format("{} '{}' is a directory, not a file", option, path);
+  const fs::path parent = fs::path(path).parent_path();
+  const fs::path folder = parent.empty() ? fs::path(".") : parent;
+  if (!fs::is_directory(folder, error))
+    return fmt::format("{} '{}': the folder '{}' does not exist", option, path, folder.string());
+  // The file itself is created only when there is something to write; a folder or file
+  // the user cannot write to is worth hearing about now rather than after the run.
+  const std::string probe = fs::exists(status) ? path : folder.string();
+  if (::access(probe.c_str(), W_OK) != 0)
+    return fmt::format("{} '{}': cannot write there: {}", option, path,
+                       std::generic_category().message(errno));
   return std::nullopt;
 }
 

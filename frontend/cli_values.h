@@ -27,4 +27,10 @@ namespace trapeze {
 [[nodiscard]] std::optional<std::string> check_input_file(const std::string& path,
                                                           std::string_view what);
 
+// Checks up front that a file the run will write (--screenshot, --trace) can be
+// written: not a directory, in a folder that exists and is writable. `option` names it
+// in the message. Nothing is created.
+[[nodiscard]] std::optional<std::string> check_output_file(const std::string& path,
+                                                           std::string_view option);
+
 }  // namespace trapeze

@@ -3,6 +3,8 @@
 //   1    the guest triple-faulted, or trapeze failed (the stderr line says which)
 //   2    bad usage or unusable input
 //   124  --timeout or --max-instructions reached (as timeout(1) reports)
+//   130  SIGINT, 143 SIGTERM: a headless run stopped cleanly by the signal (128 + its
+//        number, as a shell shows a program the signal ended; disks are flushed first)
 //   2V+1 the guest wrote V to port 0xF4 (QEMU's isa-debug-exit)
 #pragma once
 
@@ -18,6 +20,9 @@ constexpr int kExitUsage = 2;
 constexpr int kExitTimeout = 124;
 
 int exit_status_for(const RunResult& result);
+
+// 128 + the signal's number: what a shell reports for a program the signal ended.
+constexpr int exit_status_for_signal(int signal) { return 128 + signal; }
 
 // True when the user should hear why the run ended even without --log: budgets and
 // crashes, not a guest that exits or halts as planned.

@@ -53,6 +53,44 @@ void catch_sigusr1() {
   sigaction(SIGUSR1, &action, nullptr);
 }
 
+// SIGINT and SIGTERM in a headless run: stop the machine at the end of its slice and
+// leave as after any other stop, so the disk images are flushed and closed (DiskImage's
+// destructor) and the terminal restored. The handler does only async-signal-safe
+// things: two lock-free atomic stores (Machine::request_stop is one). SA_RESETHAND: a
+// second signal ends the process at once, should the clean way ever hang. In a window,
+// SDL turns both signals into closing the window, which is a clean exit too.
+std::atomic<int> termination_signal{0};
+std::atomic<Machine*> machine_to_stop{nullptr};
+static_assert(std::atomic<int>::is_always_lock_free);
+static_assert(std::atomic<Machine*>::is_always_lock_free);
+
+void on_termination(int signal) {
+  termination_signal.store(signal, std::memory_order_relaxed);
+  if (Machine* machine = machine_to_stop.load(std::memory_order_relaxed)) machine->request_stop();
+}
+
+void catch_termination(Machine& machine) {
+  machine_to_stop.store(&machine, std::memory_order_relaxed);
+  struct sigaction action {};
+  action.sa_handler = on_termination;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = SA_RESTART | SA_RESETHAND;
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+}
+
+// Undone before the machine goes, so a late signal cannot reach a destroyed machine.
+struct TerminationGuard {
+  ~TerminationGuard() {
+    struct sigaction action {};
+    action.sa_handler = SIG_DFL;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, nullptr);
+    sigaction(SIGTERM, &action, nullptr);
+    machine_to_stop.store(nullptr, std::memory_order_relaxed);
+  }
+};
+
 // --screenshot and --screen-text, once the run has stopped or on SIGUSR1.
 std::optional<std::string> save_screen(const CliOptions& options, DisplaySource* display) {
   if (options.screenshot_path.empty() && options.screen_text_path.empty()) return std::nullopt;
@@ -111,6 +149,13 @@ int run(int argc, char** argv) {
     } catch (const std::exception& error) {
       return fail(error.what(), kExitUsage);
     }
+  }
+  // The monitor takes SIGINT for itself (back to its prompt), and the GDB stub waits on
+  // its socket; only a free-running headless machine is stopped by signals here.
+  std::optional<TerminationGuard> termination_guard;
+  if (!windowed && !options.debug.monitor_stdio && options.debug.gdb_port < 0) {
+    termination_guard.emplace();
+    catch_termination(*machine);
   }
   Automation automation(*machine, options.exit_on, options.input_script);
   // Set when the run ended without the guest stopping: an --exit-on text appeared, or
@@ -173,6 +218,11 @@ int run(int argc, char** argv) {
     return fail(error.what(), kExitFailure);
   }
   console.reset();
+  if (const int signal = termination_signal.load(std::memory_order_relaxed); signal != 0) {
+    spdlog::warn("stopped: {}", signal == SIGINT ? "SIGINT" : "SIGTERM");
+    if (auto error = save_screen(options, machine->display())) return fail(*error, kExitFailure);
+    return exit_status_for_signal(signal);
+  }
   if (ended_by_host) {
     if (auto error = save_screen(options, machine->display())) return fail(*error, kExitFailure);
     return kExitNormal;

@@ -3,7 +3,9 @@
 #include "frontend/cli.h"
 
 #include <doctest/doctest.h>
+#include <sys/stat.h>
 
+#include <filesystem>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -204,6 +206,31 @@ TEST_CASE("input files must exist, be files, be readable and not be empty") {
   parse_error({"--kernel", kernel, "--initrd", empty});
   CHECK(parse_error({disk, disk}).find("more than one hard disk") != std::string::npos);
   parse_error({"--hda", disk, disk});
+  // Devices without a size and pipes (whose open would block) are no images.
+  CHECK(parse_error({"--hda", "/dev/null"}) ==
+        "hard disk image '/dev/null' is a character device, not a file");
+  CHECK(parse_error({"--bios", "/dev/zero"}) ==
+        "BIOS image '/dev/zero' is a character device, not a file");
+  const std::string fifo = dir.path() + "/fifo";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  CHECK(parse_error({"--cdrom", fifo}) == "CD-ROM image '" + fifo + "' is a pipe, not a file");
+}
+
+TEST_CASE("files the run will write are checked before it starts") {
+  const test::TempDir dir;
+  const std::string missing_folder = dir.path() + "/no-such-folder/shot.png";
+  CHECK(parse_error({"--screenshot", dir.path()}) ==
+        "--screenshot '" + dir.path() + "' is a directory, not a file");
+  CHECK(parse_error({"--screen-text", missing_folder}) == "--screen-text '" + missing_folder +
+                                                              "': the folder '" + dir.path() +
+                                                              "/no-such-folder' does not exist");
+  CHECK(parse_error({"--trace", missing_folder}).starts_with("--trace '"));
+  CHECK(parse_error({"--net-dump", dir.path()}).starts_with("--net-dump '"));
+  // Nothing is created by the check; a file in the current folder is fine.
+  CHECK(parse_ok({"--screenshot", dir.path() + "/shot.png", "--trace", "-"}).debug.trace_path ==
+        "-");
+  CHECK_FALSE(std::filesystem::exists(dir.path() + "/shot.png"));
+  CHECK(parse_ok({"--screen-text", "screen.txt"}).screen_text_path == "screen.txt");
 }
 
 TEST_CASE("--initrd and --append need --kernel") {

@@ -3,6 +3,8 @@
 
 #include <doctest/doctest.h>
 
+#include <csignal>
+
 namespace trapeze {
 namespace {
 
@@ -33,6 +35,11 @@ TEST_CASE("a triple fault is a failure, and said so") {
   CHECK(exit_status_for(stopped(StopReason::kShutdown)) == 1);
   CHECK(stop_is_noteworthy(stopped(StopReason::kShutdown)));
   CHECK_FALSE(stop_is_noteworthy(stopped(StopReason::kGuestExit, 3)));
+}
+
+TEST_CASE("SIGINT and SIGTERM stops end with 128 + the signal, as a shell shows them") {
+  CHECK(exit_status_for_signal(SIGINT) == 130);
+  CHECK(exit_status_for_signal(SIGTERM) == 143);
 }
 
 }  // namespace

@@ -4,12 +4,13 @@
 #
 #   cmake -DEXPECT_STATUS=2 [-DEXPECT_STDERR_LINES=1] [-DEXPECT_STDERR=regex]
 #         [-DEXPECT_STDOUT=regex] [-DMAKE_FILE=path -DMAKE_FILE_BYTES=n]
-#         [-DCHECK_FILE=path -DCHECK_FILE_MATCHES=regex]
+#         [-DCHECK_FILE=path -DCHECK_FILE_MATCHES=regex] [-DEXPECT_WITHIN_SECONDS=n]
 #         -P run_expecting.cmake -- program [args...]
 #
 # MAKE_FILE creates an input file of that many bytes first, so tests need no fixtures
 # in the source tree. CHECK_FILE must exist after the run (it is removed first) and
-# its contents match CHECK_FILE_MATCHES.
+# its contents match CHECK_FILE_MATCHES. EXPECT_WITHIN_SECONDS bounds the program's
+# wall-clock time (bad input must be answered at once, not after a boot).
 cmake_minimum_required(VERSION 3.25)
 
 set(command)
@@ -39,13 +40,19 @@ endif()
 if(NOT DEFINED INPUT_FILE)
   set(INPUT_FILE /dev/null)
 endif()
+string(TIMESTAMP started_us "%s%f")
 execute_process(COMMAND ${command} INPUT_FILE ${INPUT_FILE}
   RESULT_VARIABLE status OUTPUT_VARIABLE out ERROR_VARIABLE err)
+string(TIMESTAMP ended_us "%s%f")
+math(EXPR elapsed_ms "(${ended_us} - ${started_us}) / 1000")
 list(JOIN command " " shown)
-set(report "command: ${shown}\nstatus: ${status}\nstdout:\n${out}\nstderr:\n${err}")
+set(report "command: ${shown}\nstatus: ${status} after ${elapsed_ms} ms\nstdout:\n${out}\nstderr:\n${err}")
 
 if(NOT status STREQUAL EXPECT_STATUS)
   message(FATAL_ERROR "expected exit status ${EXPECT_STATUS}\n${report}")
+endif()
+if(DEFINED EXPECT_WITHIN_SECONDS AND elapsed_ms GREATER "${EXPECT_WITHIN_SECONDS}000")
+  message(FATAL_ERROR "expected an answer within ${EXPECT_WITHIN_SECONDS} s\n${report}")
 endif()
 if(DEFINED EXPECT_STDERR_LINES)
   string(REGEX MATCHALL "\n" newlines "${err}")

@@ -224,3 +224,62 @@ TEST_CASE("DiskImage: an image another process is writing is refused") {
   CHECK(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 0);
 }
+
+TEST_CASE("DiskImage: one image cannot be written by two drives of one process") {
+  TempFile file(pattern_bytes(0, 1024));
+  auto first = DiskImage::open(file.path(), DiskMedium::kHardDisk, false);
+  // Open file description locks conflict within a process too: --hda X --hdb X.
+  CHECK(config_error_of(file.path()) == "disk image '" + file.path() +
+                                            "' is in use: another program, or another drive "
+                                            "of this machine, has it open");
+  // A snapshot only reads the file, but not one that is being written.
+  CHECK_THROWS_AS(DiskImage::open(file.path(), DiskMedium::kHardDisk, true), ConfigError);
+  first.reset();
+  // Readers share: two snapshots, or a snapshot and a CD-ROM, of one file.
+  auto snapshot = DiskImage::open(file.path(), DiskMedium::kHardDisk, true);
+  auto cdrom = DiskImage::open(file.path(), DiskMedium::kCdRom, false);
+  CHECK_NOTHROW(DiskImage::open(file.path(), DiskMedium::kHardDisk, true));
+  CHECK(config_error_of(file.path()) == "disk image '" + file.path() +
+                                            "' is in use: another program, or another drive "
+                                            "of this machine, has it open");
+  snapshot.reset();
+  cdrom.reset();
+  CHECK_NOTHROW(DiskImage::open(file.path(), DiskMedium::kHardDisk, false));
+}
+
+namespace {
+
+// A master boot record with one partition table entry in slot 0.
+std::vector<uint8_t> mbr_disk(uint8_t boot_indicator, uint8_t type, uint32_t start, uint32_t length,
+                              size_t image_sectors) {
+  std::vector<uint8_t> disk(image_sectors * 512, 0);
+  uint8_t* entry = &disk[446];
+  entry[0] = boot_indicator;
+  entry[4] = type;
+  for (int i = 0; i < 4; ++i) {
+    entry[8 + i] = static_cast<uint8_t>(start >> (8 * i));
+    entry[12 + i] = static_cast<uint8_t>(length >> (8 * i));
+  }
+  disk[510] = 0x55;
+  disk[511] = 0xAA;
+  return disk;
+}
+
+}  // namespace
+
+TEST_CASE("DiskImage: a disk shorter than its partition table says is refused as truncated") {
+  TempFile whole(mbr_disk(0x80, 0x06, 1, 63, 64));
+  CHECK_NOTHROW(DiskImage::open(whole.path(), DiskMedium::kHardDisk, false));
+  TempFile cut(mbr_disk(0x80, 0x06, 1, 63, 32));
+  CHECK(config_error_of(cut.path()) ==
+        "disk image '" + cut.path() +
+            "' is truncated: partition 1 ends at sector 64 but the image has only 32 sectors");
+  // With --snapshot too: the guest would see a damaged file system either way.
+  CHECK_THROWS_AS(DiskImage::open(cut.path(), DiskMedium::kHardDisk, true), ConfigError);
+  // Not a partition table: boot code running into it (a boot indicator other than 0x00
+  // or 0x80), or a GPT's protective entry, which may claim more than the disk.
+  TempFile code(mbr_disk(0xEB, 0x06, 1, 63, 32));
+  CHECK_NOTHROW(DiskImage::open(code.path(), DiskMedium::kHardDisk, false));
+  TempFile gpt(mbr_disk(0x00, 0xEE, 1, 0xFFFFFFFF, 32));
+  CHECK_NOTHROW(DiskImage::open(gpt.path(), DiskMedium::kHardDisk, false));
+}

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -117,6 +118,9 @@ struct BzImageFields {
   uint16_t xloadflags = 0;
   uint32_t cmdline_size = 2047;
   uint32_t kernel_bytes = 8192;  // the protected-mode part
+  // The header's syssize in 16-byte units; nullopt: what kernel_bytes needs, as the
+  // kernel's build writes it.
+  std::optional<uint32_t> syssize;
 };
 
 // A bzImage: the setup sectors with the header (boot flag, a jump at 0x200, "HdrS"), then
@@ -125,6 +129,7 @@ inline std::vector<uint8_t> bzimage(const BzImageFields& h = {}) {
   const size_t setup_bytes = ((h.setup_sects != 0 ? h.setup_sects : 4) + 1) * size_t{512};
   std::vector<uint8_t> f(setup_bytes + h.kernel_bytes, 0);
   f[0x1F1] = h.setup_sects;
+  put32(f, 0x1F4, h.syssize.value_or((h.kernel_bytes + 15) / 16));
   put16(f, 0x1FA, h.vid_mode);
   put16(f, 0x1FE, 0xAA55);
   f[0x200] = 0xEB;  // jmp short, over the header

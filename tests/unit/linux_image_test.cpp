@@ -102,6 +102,17 @@ TEST_CASE("Linux image: refusals name the file and the reason") {
   CHECK(error_of(bzimage(h)) ==
         "Linux kernel 'vmlinuz' is truncated: 2560 bytes, but its setup code alone takes 2560");
 
+  // Shorter than the header's syssize says: a partial download or copy. Rounding up to
+  // 16 bytes is how the build writes syssize, so an odd size is not a truncation.
+  h = {};
+  h.syssize = 8192 / 16 + 1;
+  CHECK(error_of(bzimage(h)) ==
+        "Linux kernel 'vmlinuz' is truncated: 10752 bytes, but its header says 10768 (a partial "
+        "copy?)");
+  h = {};
+  h.kernel_bytes = 8190;
+  CHECK_NOTHROW(parse_linux_image(bzimage(h), "vmlinuz"));
+
   // Cut off inside the header: before the version, and before a 2.06 header's end.
   std::vector<uint8_t> image = bzimage();
   image.resize(0x207);
