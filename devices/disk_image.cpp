@@ -12,6 +12,7 @@
 
 #include "cpu/log.h"
 #include "devices/config_error.h"
+#include "devices/image_lock.h"
 
 namespace trapeze {
 
@@ -75,26 +76,10 @@ std::unique_ptr<HostFile> open_host_file(const std::string& path, bool writable,
     ::close(fd);
     return nullptr;
   }
-  // An advisory lock over the whole file, as QEMU locks its images: a second emulator
-  // writing the same image would corrupt it. Open file description (OFD) locks belong to
-  // this open, not to the process, so they also keep one trapeze from attaching an
-  // image to two drives, and closing another descriptor of the file cannot drop them;
-  // kernels before Linux 3.15 lack them (EINVAL) and get the classic per-process lock.
-  // File systems without locks (ENOLCK, some network mounts) are allowed: refusing to
-  // run there would help nobody.
-  struct flock lock {};
-  lock.l_type = writable ? F_WRLCK : F_RDLCK;
-  lock.l_whence = SEEK_SET;
-  lock.l_start = 0;
-  lock.l_len = 0;
-  int locked = -1;
-#ifdef F_OFD_SETLK
-  locked = ::fcntl(fd, F_OFD_SETLK, &lock);
-  if (locked != 0 && errno == EINVAL) locked = ::fcntl(fd, F_SETLK, &lock);
-#else
-  locked = ::fcntl(fd, F_SETLK, &lock);
-#endif
-  if (locked != 0 && errno != ENOLCK && errno != EINVAL) {
+  // Locked as QEMU locks its images (devices/image_lock.h): a second emulator writing
+  // the same image would corrupt it. File systems without locks (some network mounts)
+  // are allowed: refusing to run there would help nobody.
+  if (lock_image(fd, writable) == ImageLock::kBusy) {
     error = EWOULDBLOCK;
     ::close(fd);
     return nullptr;

@@ -106,7 +106,7 @@ constexpr auto kOptions = std::to_array<OptionSpec>({
      set_flag<&CliOptions::snapshot>},
     {"headless", 0, "", "no window, even when a display is available",
      set_flag<&CliOptions::headless>},
-    {"no-reboot", 0, "", "stop (exit status 1) on a triple fault instead of resetting",
+    {"no-reboot", 0, "", "stop (exit status 3) on a triple fault instead of resetting",
      set_flag<&CliOptions::no_reboot>},
     {"serial", 0, "TARGET", "first serial port (COM1): stdio, file:PATH or none (default stdio)",
      [](CliOptions& o, std::string_view v) { return set_output(o.serial, "--serial", v); }},
@@ -396,8 +396,8 @@ std::string usage_text() {
       "\n"
       "Exit status:\n"
       "  0    the guest stopped normally (halted for good, powered off), or --exit-on matched\n"
-      "  1    the guest triple-faulted, or trapeze failed (stderr says which)\n"
       "  2    bad usage or unusable input (one line on stderr says why)\n"
+      "  3    the guest triple-faulted (--no-reboot), or trapeze failed (stderr says which)\n"
       "  124  --timeout or --max-instructions reached\n"
       "  130  SIGINT, 143 SIGTERM: a headless run stopped by the signal (disks flushed)\n"
       "  2V+1 the guest wrote V to port 0xF4 (QEMU's isa-debug-exit)\n"

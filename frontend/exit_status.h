@@ -1,7 +1,8 @@
 // How a run ends, as the exit status scripts and test harnesses see it:
-//   0    the guest stopped normally (halted for good)
-//   1    the guest triple-faulted, or trapeze failed (the stderr line says which)
+//   0    the guest stopped normally (halted for good, powered off)
 //   2    bad usage or unusable input
+//   3    the guest triple-faulted (with --no-reboot), or trapeze failed (the stderr line
+//        says which). Not 1: that is what a guest writing 0 to port 0xF4 gets.
 //   124  --timeout or --max-instructions reached (as timeout(1) reports)
 //   130  SIGINT, 143 SIGTERM: a headless run stopped cleanly by the signal (128 + its
 //        number, as a shell shows a program the signal ended; disks are flushed first)
@@ -15,7 +16,7 @@
 namespace trapeze {
 
 constexpr int kExitNormal = 0;
-constexpr int kExitFailure = 1;
+constexpr int kExitFailure = 3;
 constexpr int kExitUsage = 2;
 constexpr int kExitTimeout = 124;
 

@@ -32,7 +32,7 @@ TEST_CASE("budgets end with 124, as timeout(1) does") {
 }
 
 TEST_CASE("a triple fault is a failure, and said so") {
-  CHECK(exit_status_for(stopped(StopReason::kShutdown)) == 1);
+  CHECK(exit_status_for(stopped(StopReason::kShutdown)) == 3);
   CHECK(stop_is_noteworthy(stopped(StopReason::kShutdown)));
   CHECK_FALSE(stop_is_noteworthy(stopped(StopReason::kGuestExit, 3)));
 }
