@@ -34,23 +34,24 @@ Answer failure() {
   return Answer::kNoLocks;                                        // ENOLCK and the like
 }
 
-// Whether someone else holds a lock on `byte`.
-Answer probe(int fd, off_t byte, LockCommands cmd) {
+struct flock one_byte(short type, off_t byte) {
   struct flock lock {};
-  lock.l_type = F_WRLCK;
+  lock.l_type = type;
   lock.l_whence = SEEK_SET;
   lock.l_start = byte;
   lock.l_len = 1;
+  return lock;
+}
+
+// Whether someone else holds a lock on `byte`.
+Answer probe(int fd, off_t byte, LockCommands cmd) {
+  struct flock lock = one_byte(F_WRLCK, byte);
   if (::fcntl(fd, cmd.get, &lock) != 0) return failure();
   return lock.l_type == F_UNLCK ? Answer::kFree : Answer::kTaken;
 }
 
 Answer take_shared(int fd, off_t byte, LockCommands cmd) {
-  struct flock lock {};
-  lock.l_type = F_RDLCK;
-  lock.l_whence = SEEK_SET;
-  lock.l_start = byte;
-  lock.l_len = 1;
+  struct flock lock = one_byte(F_RDLCK, byte);
   return ::fcntl(fd, cmd.set, &lock) == 0 ? Answer::kFree : failure();
 }
 

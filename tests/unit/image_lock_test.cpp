@@ -16,27 +16,28 @@ using namespace trapeze::test;
 
 namespace {
 
+struct flock one_byte(short type, off_t byte) {
+  struct flock lock {};
+  lock.l_type = type;
+  lock.l_whence = SEEK_SET;
+  lock.l_start = byte;
+  lock.l_len = 1;
+  return lock;
+}
+
 // Another open of the file, as a second program has.
 struct OtherOpener {
   explicit OtherOpener(const std::string& path) : fd(::open(path.c_str(), O_RDWR)) {}
   ~OtherOpener() { ::close(fd); }
   void take(std::initializer_list<off_t> bytes) const {
     for (off_t byte : bytes) {
-      struct flock lock {};
-      lock.l_type = F_RDLCK;
-      lock.l_whence = SEEK_SET;
-      lock.l_start = byte;
-      lock.l_len = 1;
+      struct flock lock = one_byte(F_RDLCK, byte);
       REQUIRE(::fcntl(fd, F_OFD_SETLK, &lock) == 0);
     }
   }
   // Whether an exclusive lock on `byte` would conflict with someone else's.
   bool sees_lock_on(off_t byte) const {
-    struct flock lock {};
-    lock.l_type = F_WRLCK;
-    lock.l_whence = SEEK_SET;
-    lock.l_start = byte;
-    lock.l_len = 1;
+    struct flock lock = one_byte(F_WRLCK, byte);
     REQUIRE(::fcntl(fd, F_OFD_GETLK, &lock) == 0);
     return lock.l_type != F_UNLCK;
   }
