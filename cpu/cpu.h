@@ -334,8 +334,11 @@ class Cpu {
   LocalApicLink* local_apic_ = nullptr;
 
   uint64_t insn_rip_ = 0;  // RIP of the instruction being executed
-  uint64_t insn_rsp_ = 0;  // RSP before it, restored if it faults
   unsigned cpl_ = 0;
+  // RSP before it, restored if it faults. Not next to insn_rip_: the compiler would pair
+  // the two stores into one 16-byte store fed by a 16-byte load of RIP and RSP, which
+  // the handler has just written separately (a store-forwarding stall per instruction).
+  uint64_t insn_rsp_ = 0;
   bool halted_ = false;
   bool shutdown_ = false;
   bool stop_requested_ = false;
