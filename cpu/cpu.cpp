@@ -134,6 +134,7 @@ uint64_t Cpu::run_blocks(uint64_t budget) {
   uint64_t page_physical = 0;
   uint32_t page_generation = 0;
   attention_ = false;
+  history_.record_cs(steps_, cs);  // CS loads raise attention: it holds for the loop
   do {
     const uint64_t linear = (cs.base + rip) & 0xFFFFFFFF;
     if ((linear & kPageMask) > kPageSize - 15 || rip > cs.limit) break;
@@ -160,20 +161,24 @@ uint64_t Cpu::run_blocks(uint64_t budget) {
     const uint64_t mask = is32 ? 0xFFFFFFFF : 0xFFFF;
     const Insn* insn = block->insns.data();
     const Insn* const end = insn + block->count;
+    // Every step of a block retires its instruction but a faulting one: retired_ is
+    // brought up to date once per block.
+    const uint64_t block_first_step = steps_;
     try {
       for (; insn != end; ++insn) {
-        history_.record(steps_, cs, rip);
+        history_.record(steps_, rip);
         insn_rip_ = rip;
         insn_rsp_ = gpr[kRsp];
         const uint64_t next = (rip + insn->length) & mask;
         rip = next;
         insn->handler(*this, *insn);
-        ++retired_;
         ++steps_;
         if (attention_ || rip != next || steps_ >= last_step) [[unlikely]]
           break;
       }
+      retired_ += steps_ - block_first_step;
     } catch (const CpuException& e) {
+      retired_ += steps_ - block_first_step;
       rip = insn_rip_;
       gpr[kRsp] = insn_rsp_;
       pending_dr6_ = 0;

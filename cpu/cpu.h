@@ -82,16 +82,18 @@ class Cpu {
   bool halted() const { return halted_; }
   void wake() { halted_ = false; }
   bool shutdown() const { return shutdown_; }
+  // Exact between run() calls; inside a decoded block it lags until the block ends.
   uint64_t instructions_retired() const { return retired_; }
   // Steps run() has taken: instructions plus interrupt/exception deliveries. Virtual time
   // advances with these, so a guest stuck in a fault loop still sees time pass.
   uint64_t steps() const { return steps_; }
-  // The time-stamp counter: the board's virtual clock (1 GHz: one tick per ns) when it
   // CS:EIP of the last steps run() took (cpu/step_history.h).
   const StepHistory& history() const { return history_; }
-  // gives one, else retired instructions; plus the offset WRMSR 0x10 sets.
+  // The time-stamp counter: the board's virtual clock (1 GHz: one tick per ns) when it
+  // gives one, else the steps taken (exact within a decoded block, where the retired
+  // count is brought up to date per block); plus the offset WRMSR 0x10 sets.
   void set_clock(std::function<uint64_t()> now_ns) { clock_ = std::move(now_ns); }
-  uint64_t cycles() const { return clock_ ? clock_() : retired_; }
+  uint64_t cycles() const { return clock_ ? clock_() : steps_; }
   uint64_t timestamp() const { return cycles() + msr.tsc_offset; }
 
   Mmu& mmu() { return mmu_; }
