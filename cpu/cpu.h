@@ -170,6 +170,11 @@ class Cpu {
   T read(unsigned s, uint64_t offset);
   template <typename T>
   void write(unsigned s, uint64_t offset, T value);
+  // Direct access for string instructions: the host address of s:offset when
+  // segmentation allows the access (no slow checks) and the TLB maps the page directly
+  // (Mmu::direct); `bytes` receives how many bytes from there stay within both the
+  // segment limit and the page. nullptr: take the ordinary path.
+  uint8_t* direct_span(unsigned s, uint64_t offset, bool write, uint64_t& bytes);
   // Checks that a write of `size` bytes at s:offset would pass segmentation; used before
   // side effects (INS reads the port only if the store can happen).
   void check_write(unsigned s, uint64_t offset, unsigned size);

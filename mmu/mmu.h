@@ -102,6 +102,14 @@ class Mmu {
     }
     write_slow(linear, sizeof(T), value, user);
   }
+  // The host address of `linear` when the TLB lets `access` touch its page directly
+  // (a hit on a RAM page; for writes, one holding no decoded code), else nullptr: the
+  // caller then takes the ordinary path, which walks, faults and refills. For fast paths
+  // that move many bytes at once (REP MOVS/STOS); never valid past the page's end.
+  uint8_t* direct(uint64_t linear, Access access, bool user) {
+    Entry& e = tlb_[index(linear)];
+    return e.tag[kind(access, user)] == tag(linear) ? e.host + (linear & kPageMask) : nullptr;
+  }
   // Copies up to `n` bytes of code starting at `linear`, stopping at the end of the page.
   // Returns the number copied. Faults (#PF) only for the first page.
   size_t fetch_in_page(uint64_t linear, uint8_t* dst, size_t n, bool user);
