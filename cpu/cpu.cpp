@@ -160,7 +160,8 @@ uint64_t Cpu::run_blocks(uint64_t budget) {
     if (cs.limit - rip < block->span + 14) break;
     const uint64_t mask = is32 ? 0xFFFFFFFF : 0xFFFF;
     const Insn* insn = block->insns.data();
-    const Insn* const end = insn + block->count;
+    // The budget may end inside the block.
+    const Insn* const end = insn + std::min<uint64_t>(block->count, last_step - steps_);
     // Every step of a block retires its instruction but a faulting one: retired_ is
     // brought up to date once per block.
     const uint64_t block_first_step = steps_;
@@ -173,7 +174,7 @@ uint64_t Cpu::run_blocks(uint64_t budget) {
         rip = next;
         insn->handler(*this, *insn);
         ++steps_;
-        if (attention_ || rip != next || steps_ >= last_step) [[unlikely]]
+        if (attention_ || rip != next) [[unlikely]]
           break;
       }
       retired_ += steps_ - block_first_step;

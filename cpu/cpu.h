@@ -307,8 +307,10 @@ class Cpu {
 
   // What a segment register's cache allows, recomputed whenever it is loaded, so the
   // common access needs one test: kAccessRead/kAccessWrite without kAccessSlow.
+  // kAccessFlat: base 0 and limit 4 GiB - 1 (the flat segments of protected-mode
+  // kernels), so an access below 4 GiB needs no limit check and no base addition.
   static constexpr uint8_t kAccessRead = 1, kAccessWrite = 2, kAccessSlow = 4,
-                           kAccessExpandDown = 8;
+                           kAccessExpandDown = 8, kAccessFlat = 16;
   void refresh_segment_access(unsigned s);
   void check_access_slow(unsigned s, uint64_t offset, unsigned size, uint8_t need);
   std::array<uint8_t, kSegCount> seg_access_{};

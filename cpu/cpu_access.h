@@ -28,6 +28,10 @@ inline void Cpu::set_reg(unsigned n, T v) {
 
 template <typename T>
 inline T Cpu::read(unsigned s, uint64_t offset) {
+  constexpr uint8_t kFlatRead = kAccessRead | kAccessFlat;
+  if ((seg_access_[s] & kFlatRead) == kFlatRead && offset <= 0xFFFFFFFF - (sizeof(T) - 1))
+      [[likely]]
+    return mmu_.read<T>(offset, cpl_ == 3);
   const Segment& sg = seg[s];
   if ((seg_access_[s] & (kAccessRead | kAccessSlow)) != kAccessRead || offset > sg.limit ||
       sizeof(T) - 1 > sg.limit - offset) [[unlikely]]
@@ -37,6 +41,12 @@ inline T Cpu::read(unsigned s, uint64_t offset) {
 
 template <typename T>
 inline void Cpu::write(unsigned s, uint64_t offset, T value) {
+  constexpr uint8_t kFlatWrite = kAccessWrite | kAccessFlat;
+  if ((seg_access_[s] & kFlatWrite) == kFlatWrite && offset <= 0xFFFFFFFF - (sizeof(T) - 1))
+      [[likely]] {
+    mmu_.write<T>(offset, value, cpl_ == 3);
+    return;
+  }
   const Segment& sg = seg[s];
   if ((seg_access_[s] & (kAccessWrite | kAccessSlow)) != kAccessWrite || offset > sg.limit ||
       sizeof(T) - 1 > sg.limit - offset) [[unlikely]]
