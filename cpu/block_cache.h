@@ -61,7 +61,7 @@ class BlockCache {
   void clear() { ++epoch_; }
 
  private:
-  static constexpr unsigned kBlocks = 1u << 12;
+  static constexpr unsigned kBlocks = 1u << 14;  // 16384 blocks, about 11 MB
   static unsigned slot(uint64_t physical) {
     return static_cast<unsigned>((physical ^ (physical >> 12)) & (kBlocks - 1));
   }

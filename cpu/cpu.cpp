@@ -123,48 +123,72 @@ bool Cpu::interrupt_due() {
 }
 
 uint64_t Cpu::run_blocks(uint64_t budget) {
-  uint64_t n = 0;
-  {
-    const Segment& cs = seg[kCs];
+  const uint64_t first_step = steps_;
+  const uint64_t last_step = steps_ + budget;
+  const Segment& cs = seg[kCs];
+  // The code page the previous block ran from. While nothing raised attention (a TLB
+  // change, a store into decoded code, a CS load), its translation and code generation
+  // still hold, so a block on the same page needs neither a TLB lookup nor a generation
+  // lookup: only the block cache probe.
+  uint64_t page_linear = ~uint64_t{0};
+  uint64_t page_physical = 0;
+  uint32_t page_generation = 0;
+  attention_ = false;
+  history_.record_cs(steps_, cs);  // CS loads raise attention: it holds for the loop
+  do {
     const uint64_t linear = (cs.base + rip) & 0xFFFFFFFF;
-    if ((linear & kPageMask) > kPageSize - 15 || rip > cs.limit) return 0;
-    uint64_t physical;
-    try {
-      physical = mmu_.translate_fetch(linear, cpl_ == 3);
-    } catch (const CpuException&) {
-      return 0;  // the careful step raises the fault
+    if ((linear & kPageMask) > kPageSize - 15 || rip > cs.limit) break;
+    const bool is32 = code32();
+    const DecodedBlock* block = nullptr;
+    if ((linear & ~kPageMask) == page_linear)
+      block = blocks_.find(page_physical | (linear & kPageMask), is32, page_generation);
+    if (block == nullptr) {
+      uint64_t physical;
+      try {
+        physical = mmu_.translate_fetch(linear, cpl_ == 3);
+      } catch (const CpuException&) {
+        break;  // the careful step raises the fault
+      }
+      if (physical == Mmu::kNotCacheable) break;
+      block = find_or_build_block(physical);
+      if (block == nullptr) break;
+      page_linear = linear & ~kPageMask;
+      page_physical = physical & ~kPageMask;
+      page_generation = block->generation;
     }
-    if (physical == Mmu::kNotCacheable) return 0;
-    const DecodedBlock* block = find_or_build_block(physical);
     // Decoded under another CS limit, the block may run past this one: be careful.
-    if (block == nullptr || cs.limit - rip < block->span + 14) return 0;
-    const uint64_t mask = code32() ? 0xFFFFFFFF : 0xFFFF;
+    if (cs.limit - rip < block->span + 14) break;
+    const uint64_t mask = is32 ? 0xFFFFFFFF : 0xFFFF;
     const Insn* insn = block->insns.data();
-    const Insn* const end = insn + block->count;
-    attention_ = false;
+    // The budget may end inside the block.
+    const Insn* const end = insn + std::min<uint64_t>(block->count, last_step - steps_);
+    // Every step of a block retires its instruction but a faulting one: retired_ is
+    // brought up to date once per block.
+    const uint64_t block_first_step = steps_;
     try {
       for (; insn != end; ++insn) {
-        history_.record(steps_ + n, cs, rip);
+        history_.record(steps_, rip);
         insn_rip_ = rip;
         insn_rsp_ = gpr[kRsp];
         const uint64_t next = (rip + insn->length) & mask;
         rip = next;
         insn->handler(*this, *insn);
-        ++retired_;
-        ++n;
-        if (attention_ || rip != next || n >= budget) break;
+        ++steps_;
+        if (attention_ || rip != next) [[unlikely]]
+          break;
       }
+      retired_ += steps_ - block_first_step;
     } catch (const CpuException& e) {
+      retired_ += steps_ - block_first_step;
       rip = insn_rip_;
       gpr[kRsp] = insn_rsp_;
       pending_dr6_ = 0;
-      ++n;
+      ++steps_;
       deliver_exception(e);
       attention_ = true;
     }
-  }
-  steps_ += n;
-  return n;
+  } while (steps_ < last_step && !needs_careful_step());
+  return steps_ - first_step;
 }
 
 const DecodedBlock* Cpu::find_or_build_block(uint64_t physical) {

@@ -82,16 +82,18 @@ class Cpu {
   bool halted() const { return halted_; }
   void wake() { halted_ = false; }
   bool shutdown() const { return shutdown_; }
+  // Exact between run() calls; inside a decoded block it lags until the block ends.
   uint64_t instructions_retired() const { return retired_; }
   // Steps run() has taken: instructions plus interrupt/exception deliveries. Virtual time
   // advances with these, so a guest stuck in a fault loop still sees time pass.
   uint64_t steps() const { return steps_; }
-  // The time-stamp counter: the board's virtual clock (1 GHz: one tick per ns) when it
   // CS:EIP of the last steps run() took (cpu/step_history.h).
   const StepHistory& history() const { return history_; }
-  // gives one, else retired instructions; plus the offset WRMSR 0x10 sets.
+  // The time-stamp counter: the board's virtual clock (1 GHz: one tick per ns) when it
+  // gives one, else the steps taken (exact within a decoded block, where the retired
+  // count is brought up to date per block); plus the offset WRMSR 0x10 sets.
   void set_clock(std::function<uint64_t()> now_ns) { clock_ = std::move(now_ns); }
-  uint64_t cycles() const { return clock_ ? clock_() : retired_; }
+  uint64_t cycles() const { return clock_ ? clock_() : steps_; }
   uint64_t timestamp() const { return cycles() + msr.tsc_offset; }
 
   Mmu& mmu() { return mmu_; }
@@ -168,6 +170,11 @@ class Cpu {
   T read(unsigned s, uint64_t offset);
   template <typename T>
   void write(unsigned s, uint64_t offset, T value);
+  // Direct access for string instructions: the host address of s:offset when
+  // segmentation allows the access (no slow checks) and the TLB maps the page directly
+  // (Mmu::direct); `bytes` receives how many bytes from there stay within both the
+  // segment limit and the page. nullptr: take the ordinary path.
+  uint8_t* direct_span(unsigned s, uint64_t offset, bool write, uint64_t& bytes);
   // Checks that a write of `size` bytes at s:offset would pass segmentation; used before
   // side effects (INS reads the port only if the store can happen).
   void check_write(unsigned s, uint64_t offset, unsigned size);
@@ -300,8 +307,10 @@ class Cpu {
 
   // What a segment register's cache allows, recomputed whenever it is loaded, so the
   // common access needs one test: kAccessRead/kAccessWrite without kAccessSlow.
+  // kAccessFlat: base 0 and limit 4 GiB - 1 (the flat segments of protected-mode
+  // kernels), so an access below 4 GiB needs no limit check and no base addition.
   static constexpr uint8_t kAccessRead = 1, kAccessWrite = 2, kAccessSlow = 4,
-                           kAccessExpandDown = 8;
+                           kAccessExpandDown = 8, kAccessFlat = 16;
   void refresh_segment_access(unsigned s);
   void check_access_slow(unsigned s, uint64_t offset, unsigned size, uint8_t need);
   std::array<uint8_t, kSegCount> seg_access_{};
@@ -334,8 +343,11 @@ class Cpu {
   LocalApicLink* local_apic_ = nullptr;
 
   uint64_t insn_rip_ = 0;  // RIP of the instruction being executed
-  uint64_t insn_rsp_ = 0;  // RSP before it, restored if it faults
   unsigned cpl_ = 0;
+  // RSP before it, restored if it faults. Not next to insn_rip_: the compiler would pair
+  // the two stores into one 16-byte store fed by a 16-byte load of RIP and RSP, which
+  // the handler has just written separately (a store-forwarding stall per instruction).
+  uint64_t insn_rsp_ = 0;
   bool halted_ = false;
   bool shutdown_ = false;
   bool stop_requested_ = false;

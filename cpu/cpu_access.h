@@ -2,25 +2,36 @@
 // the instruction handler files; kept out of cpu.h so that header stays readable.
 #pragma once
 
+#include <algorithm>
+
 #include "cpu/cpu.h"
 
 namespace trapeze {
 
 template <typename T>
 inline T Cpu::reg(unsigned n) const {
-  if constexpr (sizeof(T) == 1) return reg8(n);
-  else return static_cast<T>(gpr[n]);
+  if constexpr (sizeof(T) == 1)
+    return reg8(n);
+  else
+    return static_cast<T>(gpr[n]);
 }
 
 template <typename T>
 inline void Cpu::set_reg(unsigned n, T v) {
-  if constexpr (sizeof(T) == 1) set_reg8(n, v);
-  else if constexpr (sizeof(T) == 2) set_reg16(n, v);
-  else gpr[n] = v;  // 32-bit writes zero-extend
+  if constexpr (sizeof(T) == 1)
+    set_reg8(n, v);
+  else if constexpr (sizeof(T) == 2)
+    set_reg16(n, v);
+  else
+    gpr[n] = v;  // 32-bit writes zero-extend
 }
 
 template <typename T>
 inline T Cpu::read(unsigned s, uint64_t offset) {
+  constexpr uint8_t kFlatRead = kAccessRead | kAccessFlat;
+  if ((seg_access_[s] & kFlatRead) == kFlatRead && offset <= 0xFFFFFFFF - (sizeof(T) - 1))
+      [[likely]]
+    return mmu_.read<T>(offset, cpl_ == 3);
   const Segment& sg = seg[s];
   if ((seg_access_[s] & (kAccessRead | kAccessSlow)) != kAccessRead || offset > sg.limit ||
       sizeof(T) - 1 > sg.limit - offset) [[unlikely]]
@@ -30,11 +41,28 @@ inline T Cpu::read(unsigned s, uint64_t offset) {
 
 template <typename T>
 inline void Cpu::write(unsigned s, uint64_t offset, T value) {
+  constexpr uint8_t kFlatWrite = kAccessWrite | kAccessFlat;
+  if ((seg_access_[s] & kFlatWrite) == kFlatWrite && offset <= 0xFFFFFFFF - (sizeof(T) - 1))
+      [[likely]] {
+    mmu_.write<T>(offset, value, cpl_ == 3);
+    return;
+  }
   const Segment& sg = seg[s];
   if ((seg_access_[s] & (kAccessWrite | kAccessSlow)) != kAccessWrite || offset > sg.limit ||
       sizeof(T) - 1 > sg.limit - offset) [[unlikely]]
     check_access_slow(s, offset, sizeof(T), kAccessWrite);
   mmu_.write<T>((sg.base + offset) & 0xFFFFFFFF, value, cpl_ == 3);
+}
+
+inline uint8_t* Cpu::direct_span(unsigned s, uint64_t offset, bool write, uint64_t& bytes) {
+  const Segment& sg = seg[s];
+  const uint8_t need = write ? kAccessWrite : kAccessRead;
+  if ((seg_access_[s] & (need | kAccessSlow)) != need || offset > sg.limit) return nullptr;
+  const uint64_t linear = (sg.base + offset) & 0xFFFFFFFF;
+  uint8_t* host = mmu_.direct(linear, write ? Access::kWrite : Access::kRead, cpl_ == 3);
+  if (host == nullptr) return nullptr;
+  bytes = std::min<uint64_t>(uint64_t{sg.limit} - offset + 1, kPageSize - (linear & kPageMask));
+  return host;
 }
 
 template <typename T>

@@ -2,7 +2,13 @@
 //
 // A repeated instruction runs a bounded number of iterations per step and then, if work
 // remains, leaves RIP at itself: interrupts are taken between chunks, as on hardware,
-// and a fault mid-way leaves the registers describing the iterations done.
+// and a fault mid-way leaves the registers describing the iterations done. REP MOVS and
+// REP STOS forwards move whole page-sized runs at once where the TLB maps both sides
+// directly (issue 10); the element-by-element path handles the rest (faults, page
+// crossings, MMIO, code pages, DF = 1).
+#include <algorithm>
+#include <cstring>
+
 #include "cpu/opcode_table.h"
 #include "cpu/operands.h"
 
@@ -18,17 +24,58 @@ void advance(Cpu& c, unsigned index_reg) {
   c.set_reg<A>(index_reg, static_cast<A>(c.reg<A>(index_reg) + delta));
 }
 
+// Bytes from `offset` on before an index register of type A wraps around.
+template <typename A>
+uint64_t before_wrap(uint64_t offset) {
+  if constexpr (sizeof(A) == 8)
+    return ~uint64_t{0};
+  else
+    return uint64_t{static_cast<A>(~A{0})} - offset + 1;
+}
+
+// Adds `bytes` to SI or DI (forwards, DF = 0).
+template <typename A>
+void advance_by(Cpu& c, unsigned index_reg, uint64_t bytes) {
+  c.set_reg<A>(index_reg, static_cast<A>(c.reg<A>(index_reg) + bytes));
+}
+
 struct Movs {
   static constexpr bool kCompares = false;
+  static constexpr bool kDirect = true;
   template <typename T, typename A>
   static void once(Cpu& c, const Insn& i) {
     c.write<T>(kEs, c.reg<A>(kRdi), c.read<T>(i.seg, c.reg<A>(kRsi)));
     advance<T, A>(c, kRsi);
     advance<T, A>(c, kRdi);
   }
+  // Up to `count` elements forwards between host pages the TLB maps directly, as many as
+  // stay within both pages and segment limits; returns how many (0: none could be).
+  template <typename T, typename A>
+  static uint64_t direct(Cpu& c, const Insn& i, uint64_t count) {
+    const uint64_t si = c.reg<A>(kRsi), di = c.reg<A>(kRdi);
+    uint64_t src_room = 0, dst_room = 0;
+    const uint8_t* src = c.direct_span(i.seg, si, false, src_room);
+    if (src == nullptr) return 0;
+    uint8_t* dst = c.direct_span(kEs, di, true, dst_room);
+    if (dst == nullptr) return 0;
+    const uint64_t room = std::min({src_room, dst_room, before_wrap<A>(si), before_wrap<A>(di)});
+    const uint64_t n = std::min(count, room / sizeof(T));
+    const uint64_t bytes = n * sizeof(T);
+    if (dst <= src || dst >= src + bytes) {
+      std::memmove(dst, src, bytes);
+    } else {
+      // The destination overlaps the source ahead of it: element by element, each read
+      // before it is written, as hardware does (a pattern repeats across the buffer).
+      for (uint64_t k = 0; k < bytes; k += sizeof(T)) store_le<T>(dst + k, load_le<T>(src + k));
+    }
+    advance_by<A>(c, kRsi, bytes);
+    advance_by<A>(c, kRdi, bytes);
+    return n;
+  }
 };
 struct Cmps {
   static constexpr bool kCompares = true;
+  static constexpr bool kDirect = false;
   template <typename T, typename A>
   static void once(Cpu& c, const Insn& i) {
     const T a = c.read<T>(i.seg, c.reg<A>(kRsi));
@@ -40,14 +87,31 @@ struct Cmps {
 };
 struct Stos {
   static constexpr bool kCompares = false;
+  static constexpr bool kDirect = true;
   template <typename T, typename A>
   static void once(Cpu& c, const Insn&) {
     c.write<T>(kEs, c.reg<A>(kRdi), c.reg<T>(kAcc));
     advance<T, A>(c, kRdi);
   }
+  template <typename T, typename A>
+  static uint64_t direct(Cpu& c, const Insn&, uint64_t count) {
+    const uint64_t di = c.reg<A>(kRdi);
+    uint64_t room = 0;
+    uint8_t* dst = c.direct_span(kEs, di, true, room);
+    if (dst == nullptr) return 0;
+    const uint64_t n = std::min(count, std::min(room, before_wrap<A>(di)) / sizeof(T));
+    const T value = c.reg<T>(kAcc);
+    if constexpr (sizeof(T) == 1)
+      std::memset(dst, value, n);
+    else
+      for (uint64_t k = 0; k < n; ++k) store_le<T>(dst + k * sizeof(T), value);
+    advance_by<A>(c, kRdi, n * sizeof(T));
+    return n;
+  }
 };
 struct Lods {
   static constexpr bool kCompares = false;
+  static constexpr bool kDirect = false;
   template <typename T, typename A>
   static void once(Cpu& c, const Insn& i) {
     c.set_reg<T>(kAcc, c.read<T>(i.seg, c.reg<A>(kRsi)));
@@ -56,6 +120,7 @@ struct Lods {
 };
 struct Scas {
   static constexpr bool kCompares = true;
+  static constexpr bool kDirect = false;
   template <typename T, typename A>
   static void once(Cpu& c, const Insn&) {
     const T a = c.reg<T>(kAcc);
@@ -66,6 +131,7 @@ struct Scas {
 };
 struct Ins {
   static constexpr bool kCompares = false;
+  static constexpr bool kDirect = false;
   template <typename T, typename A>
   static void once(Cpu& c, const Insn&) {
     const uint64_t di = c.reg<A>(kRdi);
@@ -79,6 +145,7 @@ struct Ins {
 };
 struct Outs {
   static constexpr bool kCompares = false;
+  static constexpr bool kDirect = false;
   template <typename T, typename A>
   static void once(Cpu& c, const Insn& i) {
     const uint16_t port = c.reg<uint16_t>(kRdx);
@@ -102,6 +169,17 @@ struct StringOp {
     for (unsigned n = 0; n < kIterationsPerStep; ++n) {
       A count = c.reg<A>(kRcx);
       if (count == 0) return;
+      if constexpr (Op::kDirect) {
+        if (!c.flags.df()) {
+          const uint64_t done =
+              Op::template direct<T, A>(c, i, std::min<uint64_t>(count, kIterationsPerStep - n));
+          if (done != 0) {
+            c.set_reg<A>(kRcx, static_cast<A>(count - done));
+            n += static_cast<unsigned>(done) - 1;
+            continue;
+          }
+        }
+      }
       Op::template once<T, A>(c, i);
       c.set_reg<A>(kRcx, static_cast<A>(count - 1));
       if constexpr (Op::kCompares) {

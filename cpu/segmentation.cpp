@@ -23,6 +23,7 @@ void Cpu::refresh_segment_access(unsigned s) {
   }
   if (expand_down) a |= kAccessSlow | kAccessExpandDown;
   if (memory_watch_) a |= kAccessSlow;
+  if (!(a & kAccessSlow) && sg.base == 0 && sg.limit == 0xFFFFFFFF) a |= kAccessFlat;
   seg_access_[s] = a;
 }
 
@@ -55,8 +56,10 @@ void Cpu::set_segment_cache(unsigned s, const Segment& cache) {
   seg[s] = cache;
   if (s == kCs) {
     attention_ = true;  // code size, limit and privilege of decoded blocks
-    if (pm()) cpl_ = cache.selector & 3;
-    else cpl_ = v86_mode() ? 3 : 0;
+    if (pm())
+      cpl_ = cache.selector & 3;
+    else
+      cpl_ = v86_mode() ? 3 : 0;
   }
   refresh_segment_access(s);
 }

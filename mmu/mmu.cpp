@@ -38,7 +38,8 @@ void Mmu::new_generation() {
   generation_ += kGenerationUnit;
   if (generation_ >= kObservedTag) {
     // 2^31 flushes later the generation would reach the observation bit: clear for real.
-    for (Entry& e : tlb_) e = Entry{{}, nullptr, 0, false};
+    for (Entry& e : tlb_) e = Entry{{}, nullptr, 0};
+    global_.fill(false);
     generation_ = kGenerationUnit;
   }
   write_page_.fill(0);
@@ -90,7 +91,7 @@ void Mmu::load_cr3(uint64_t cr3) {
   kept.reserve(globals_.size());
   for (const uint16_t i : globals_) {
     Entry& e = tlb_[i];
-    if (!e.global) continue;
+    if (!global_[i]) continue;
     bool any = false;
     for (uint64_t& t : e.tag) {
       if (t != 0 && (t & ~uint64_t{0xFFFFFFFF}) == old) {
@@ -232,9 +233,10 @@ uint64_t Mmu::translate_and_fill(uint64_t linear, Access access, bool user) {
   if (host != nullptr) {
     const unsigned i = index(linear);
     Entry& e = tlb_[i];
-    if (e.host != host || e.global != w.global) {
+    if (e.host != host || global_[i] != w.global) {
       // The slot held another page (or the same page differently mapped): start over.
-      e = Entry{{}, host, page, w.global};
+      e = Entry{{}, host, page};
+      global_[i] = w.global;
       write_page_[i] = 0;
       if (w.global) {
         if (globals_.size() >= 4 * kEntries) globals_.clear();  // bounded; CR3 then drops them

@@ -102,6 +102,14 @@ class Mmu {
     }
     write_slow(linear, sizeof(T), value, user);
   }
+  // The host address of `linear` when the TLB lets `access` touch its page directly
+  // (a hit on a RAM page; for writes, one holding no decoded code), else nullptr: the
+  // caller then takes the ordinary path, which walks, faults and refills. For fast paths
+  // that move many bytes at once (REP MOVS/STOS); never valid past the page's end.
+  uint8_t* direct(uint64_t linear, Access access, bool user) {
+    Entry& e = tlb_[index(linear)];
+    return e.tag[kind(access, user)] == tag(linear) ? e.host + (linear & kPageMask) : nullptr;
+  }
   // Copies up to `n` bytes of code starting at `linear`, stopping at the end of the page.
   // Returns the number copied. Faults (#PF) only for the first page.
   size_t fetch_in_page(uint64_t linear, uint8_t* dst, size_t n, bool user);
@@ -138,12 +146,14 @@ class Mmu {
  private:
   static constexpr unsigned kEntries = 4096;
   static constexpr unsigned kKinds = 6;  // read, write, execute x supervisor, user
-  struct Entry {
+  // One cache line per entry, so that a hit touches one line (a 72-byte entry straddled
+  // two and made the TLB 288 KiB: MOV with a memory operand waited on both).
+  struct alignas(64) Entry {
     std::array<uint64_t, kKinds> tag;  // linear page + 1 when this kind may use `host`
     uint8_t* host;
     uint64_t physical_page;
-    bool global;
   };
+  static_assert(sizeof(Entry) == 64);
   struct Walk {
     uint64_t physical = 0;
     bool writable = false;  // the translation allows writes for the kind's privilege
@@ -191,7 +201,8 @@ class Mmu {
   PhysicalMemory& memory_;
   uint64_t a20_mask_ = ~uint64_t{0};
   PagingMode paging_;
-  std::array<Entry, kEntries> tlb_{};
+  alignas(64) std::array<Entry, kEntries> tlb_{};
+  std::array<bool, kEntries> global_{};  // the entry holds a global translation
   CodePages code_pages_;
   // Observation: data tags carry kObservedTag (so inline hits fail), and the nested byte
   // accesses of a page-crossing access are not reported on their own.
