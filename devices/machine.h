@@ -79,6 +79,10 @@ class Machine {
   // Makes run() return kStopRequested at the end of the current slice. Safe to call
   // from another thread or a signal handler.
   void request_stop() { stop_requested_.store(true, std::memory_order_relaxed); }
+  // The reset button (and what guest-requested resets do between slices): the processor
+  // and the devices return to their power-on state; RAM and CMOS keep their contents, as
+  // on a PC. Not while run() is running.
+  void reset();
 
   // Replaces where debug console (port 0xE9) characters go (tests, the frontend's
   // window); the default is MachineConfig::debugcon.
@@ -149,7 +153,6 @@ class Machine {
   // Resets requested by the guest (8042, port 0x92, 0xCF9, triple fault) happen between
   // CPU slices, not inside the OUT that asked.
   void request_reset();
-  void reset();
   // Multiboot direct boot (--kernel): RAM without a firmware window, the kernel and its
   // modules loaded, the CPU at the kernel's entry point. (A Linux kernel boots through
   // the firmware instead: describe_machine_to_firmware publishes it in fw_cfg.)
