@@ -11,11 +11,15 @@ namespace trapeze {
 
 std::vector<uint8_t> load_bios_image(const std::string& path) {
   std::vector<uint8_t> image = read_image_file(path, "BIOS image", kBiosMaxBytes);
-  if (image.size() % kBiosGranuleBytes != 0)
+  check_bios_image(image, path);
+  return image;
+}
+
+void check_bios_image(std::span<const uint8_t> image, const std::string& path) {
+  if (image.empty() || image.size() % kBiosGranuleBytes != 0 || image.size() > kBiosMaxBytes)
     throw ConfigError(fmt::format(
         "BIOS image '{}' is {} bytes; expected a multiple of 64 KiB (65536), at most 16 MiB", path,
         image.size()));
-  return image;
 }
 
 void map_bios(AddressMap& memory, std::span<const uint8_t> image) {

@@ -25,6 +25,8 @@ inline constexpr uint64_t kBiosHighEnd = uint64_t{1} << 32;
 // Reads `path` and checks that it is a multiple of 64 KiB and at most 16 MiB; throws
 // ConfigError otherwise.
 std::vector<uint8_t> load_bios_image(const std::string& path);
+// The size check alone, for an image already read (`path` names it in the message).
+void check_bios_image(std::span<const uint8_t> image, const std::string& path);
 
 // Bytes of the image that appear below 1 MiB.
 inline uint64_t bios_low_window_bytes(uint64_t image_bytes) {

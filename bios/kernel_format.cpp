@@ -18,6 +18,10 @@ KernelFormat identify_kernel(const std::string& path) {
   if (path.empty()) return KernelFormat::kNone;
   const std::vector<uint8_t> file = read_image_file(
       path, "kernel", std::max(linux_boot::kMaxKernelFileBytes, multiboot::kMaxKernelFileBytes));
+  return identify_kernel_image(file, path);
+}
+
+KernelFormat identify_kernel_image(std::span<const uint8_t> file, const std::string& path) {
   if (has_linux_header(file)) {
     parse_linux_image(file, path);  // refuse what cannot boot before the machine starts
     return KernelFormat::kLinux;

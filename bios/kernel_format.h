@@ -4,6 +4,8 @@
 // Linux setup header first, then a Multiboot header.
 #pragma once
 
+#include <cstdint>
+#include <span>
 #include <string>
 
 namespace trapeze {
@@ -14,5 +16,7 @@ enum class KernelFormat { kNone, kLinux, kMultiboot };
 // when it cannot be read, when it is a Linux kernel or a Multiboot kernel that cannot be
 // booted (parse_linux_image, find_multiboot_header), and when it is neither.
 KernelFormat identify_kernel(const std::string& path);
+// The same for a file already read: `path` only names it in messages.
+KernelFormat identify_kernel_image(std::span<const uint8_t> file, const std::string& path);
 
 }  // namespace trapeze

@@ -111,6 +111,12 @@ MultibootModule load_module(AddressMap& memory, const std::string& path, uint64_
 void boot_multiboot(AddressMap& memory, Cpu& cpu, const MultibootOptions& options) {
   const std::string& path = options.kernel_path;
   const std::vector<uint8_t> image = read_image_file(path, "kernel", kMaxKernelFileBytes);
+  boot_multiboot_image(memory, cpu, image, options);
+}
+
+void boot_multiboot_image(AddressMap& memory, Cpu& cpu, std::span<const uint8_t> image,
+                          const MultibootOptions& options) {
+  const std::string& path = options.kernel_path;
   const std::optional<MultibootHeader> header = find_multiboot_header(image, path);
   if (!header)
     throw ConfigError(fmt::format(

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 
 #include "cpu/cpu.h"
@@ -42,5 +43,8 @@ struct MultibootOptions {
 // and requirements (header flags 3-15) trapeze does not know. Nothing is ever written
 // outside guest RAM, whatever the file says.
 void boot_multiboot(AddressMap& memory, Cpu& cpu, const MultibootOptions& options);
+// The same for a kernel file already read (options.kernel_path only names it).
+void boot_multiboot_image(AddressMap& memory, Cpu& cpu, std::span<const uint8_t> image,
+                          const MultibootOptions& options);
 
 }  // namespace trapeze

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -16,5 +17,7 @@ inline constexpr const char* kDefaultVgaBiosPath = "/usr/share/seabios/vgabios-s
 // naming the package to install when the default image is missing, or saying what is
 // wrong with the file otherwise.
 std::vector<uint8_t> load_vga_bios_image(const std::string& path = kDefaultVgaBiosPath);
+// The signature check alone, for an image already read (`path` names it in the message).
+void check_vga_bios_image(std::span<const uint8_t> image, const std::string& path);
 
 }  // namespace trapeze

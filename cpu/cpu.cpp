@@ -346,6 +346,13 @@ void Cpu::raise(uint8_t vector, uint32_t error_code) {
 }
 
 void Cpu::deliver_exception(const CpuException& first) {
+  // Faults while delivering a benign exception are delivered serially (SDM vol. 3, table
+  // 6-5), so a delivery that keeps faulting the same benign way (#AC on every push of a
+  // misaligned user stack) never ends. Bochs gives up after three nested exceptions and
+  // shuts the processor down; so does this, a little later, so that every chain the
+  // double-fault rules resolve is left alone.
+  static constexpr unsigned kMaxNestedFaults = 8;
+  unsigned nested_faults = 0;
   CpuException current = first;
   FaultClass current_class = classify(current.vector);
   bool delivering_double_fault = false;
@@ -361,6 +368,13 @@ void Cpu::deliver_exception(const CpuException& first) {
         // A fault while delivering #DF: triple fault, the processor shuts down.
         log::cpu()->warn("triple fault (vector {} while delivering #DF) at {:04x}:{:08x}",
                          next.vector, seg[kCs].selector, rip);
+        shutdown_ = true;
+        return;
+      }
+      if (++nested_faults > kMaxNestedFaults) {
+        log::cpu()->warn(
+            "shutdown: {} nested faults delivering vector {} (last {}) at {:04x}:{:08x}",
+            nested_faults, first.vector, next.vector, seg[kCs].selector, rip);
         shutdown_ = true;
         return;
       }

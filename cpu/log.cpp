@@ -16,12 +16,19 @@ std::shared_ptr<spdlog::logger> component(const char* name) {
 }
 
 void once(const std::shared_ptr<spdlog::logger>& logger, std::string_view message) {
+  // Messages carry guest-chosen values (an MSR value, a register offset), so a hostile
+  // guest could make the set of seen messages grow without end; past this many distinct
+  // messages it stops growing and further new messages are dropped.
+  static constexpr size_t kMaxMessages = 1024;
   static std::mutex mutex;
   static std::set<std::string, std::less<>> seen;
   std::lock_guard lock(mutex);
   if (seen.contains(message)) return;
+  if (seen.size() >= kMaxMessages) return;
   seen.emplace(message);
   logger->warn("{}", message);
+  if (seen.size() == kMaxMessages)
+    logger->warn("{} distinct warnings so far; further new ones are not shown", kMaxMessages);
 }
 
 }  // namespace trapeze::log

@@ -13,7 +13,8 @@ namespace trapeze::log {
 std::shared_ptr<spdlog::logger> component(const char* name);
 inline std::shared_ptr<spdlog::logger> cpu() { return component("cpu"); }
 
-// Logs `message` at warning level the first time it is seen, never again.
+// Logs `message` at warning level the first time it is seen, never again. Remembers at
+// most 1024 distinct messages (a guest chooses values in them); later new ones are dropped.
 void once(const std::shared_ptr<spdlog::logger>& logger, std::string_view message);
 
 }  // namespace trapeze::log

@@ -12,7 +12,8 @@ namespace trapeze {
 
 namespace {
 
-constexpr unsigned kTimer = 0, kThermal = 1, kPerf = 2, kLint0 = 3, kLint1 = 4, kError = 5;
+// The LVT entries in register order (index into lvt_).
+enum LvtIndex : unsigned { kTimer, kThermal, kPerf, kLint0, kLint1, kError };
 
 // Writable bits of each LVT entry (SDM figure 10-8): vector and mask everywhere; delivery
 // mode where the entry has one; polarity and trigger mode on the LINT pins; the timer

@@ -5,6 +5,7 @@
 
 #include <fstream>
 #include <iterator>
+#include <utility>
 
 #include "tests/singlestep/moo_reader.h"
 
@@ -46,14 +47,18 @@ std::vector<uint8_t> gunzip(const std::vector<uint8_t>& in) {
 
 }  // namespace
 
+std::vector<uint8_t> maybe_gunzip(std::vector<uint8_t> raw) {
+  const bool gzipped = raw.size() >= 2 && raw[0] == 0x1F && raw[1] == 0x8B;
+  return gzipped ? gunzip(raw) : raw;
+}
+
 std::vector<uint8_t> read_maybe_gzipped(const std::filesystem::path& path) {
   std::ifstream f(path, std::ios::binary);
   if (!f) throw MooError("cannot open file");
   std::vector<uint8_t> raw((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
   if (f.bad()) throw MooError("read error");
   if (raw.size() > 0xFFFFFFFFu) throw MooError("file too large");
-  bool gzipped = raw.size() >= 2 && raw[0] == 0x1F && raw[1] == 0x8B;
-  return gzipped ? gunzip(raw) : raw;
+  return maybe_gunzip(std::move(raw));
 }
 
 }  // namespace trapeze

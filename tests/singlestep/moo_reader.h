@@ -14,6 +14,8 @@ namespace trapeze {
 
 // The whole file, gunzipped when it starts with the gzip magic, as it is otherwise.
 std::vector<uint8_t> read_maybe_gzipped(const std::filesystem::path& path);
+// The same for bytes already read.
+std::vector<uint8_t> maybe_gunzip(std::vector<uint8_t> raw);
 
 // Parses a decompressed MOO image.
 MooFile parse_moo(std::span<const uint8_t> data);

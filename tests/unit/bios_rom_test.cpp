@@ -65,6 +65,15 @@ TEST_CASE("load_bios_image: missing, empty and badly sized files are ConfigError
             .find("not a regular file") != std::string::npos);
 }
 
+TEST_CASE("check_bios_image: the size rules for an image already read") {
+  CHECK_NOTHROW(check_bios_image(std::vector<uint8_t>(128 * 1024), "rom"));
+  CHECK_THROWS_WITH_AS(check_bios_image(std::vector<uint8_t>(1000), "rom"),
+                       doctest::Contains("BIOS image 'rom' is 1000 bytes"), ConfigError);
+  CHECK_THROWS_AS(check_bios_image({}, "rom"), ConfigError);
+  CHECK_THROWS_AS(check_bios_image(std::vector<uint8_t>(kBiosMaxBytes + kBiosGranuleBytes), "rom"),
+                  ConfigError);
+}
+
 TEST_CASE("map_bios: a 64 KiB image appears below 4 GiB and at 0xF0000") {
   AddressMap memory(kPageSize);
   std::vector<uint8_t> image(64 * 1024, 0);

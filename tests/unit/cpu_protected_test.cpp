@@ -172,3 +172,24 @@ TEST_CASE("paging: a not-present page is #PF with CR2 and the error code") {
   d.run();
   CHECK((d.ram.read(0x11000 + 0x42 * 4, 4) & 0x60) == 0x60);  // accessed and dirty
 }
+
+TEST_CASE("a delivery that keeps faulting the same benign way shuts the CPU down") {
+  ProtectedHarness h;
+  // #UD and #AC lead to ring-3 code, so delivering either pushes onto the ring-3 stack,
+  // which is misaligned while alignment checking is on: each push is another #AC, and
+  // benign faults during delivery are delivered serially, without end. (Found by the
+  // CPU fuzzer: it hung the host inside one step.)
+  for (uint8_t v : {vec::kInvalidOpcode, vec::kAlignment})
+    h.ram.write(kIdt + v * 8, 8, 0x1200 | (uint64_t{kCode3} << 16) | (uint64_t{0xEE00} << 32));
+  h.cpu.write_cr0(h.cpu.cr0 | cr0::AM);
+  h.load({0x6A, kData3,                    // push 23h (SS)
+          0x68, 0x01, 0x60, 0x00, 0x00,    // push 6001h (ESP, misaligned)
+          0x68, 0x02, 0x00, 0x04, 0x00,    // push 40002h (EFLAGS with AC)
+          0x6A, kCode3,                    // push 1Bh (CS)
+          0x68, 0x00, 0x11, 0x00, 0x00,    // push 1100h (EIP)
+          0xCF});                          // iret
+  h.load({0x0F, 0x0B}, 0x1100);            // ud2
+  CHECK(h.cpu.run(100) == RunStop::kShutdown);
+  CHECK(h.cpu.shutdown());
+  CHECK(h.cpu.cpl() == 3);
+}

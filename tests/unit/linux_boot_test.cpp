@@ -237,6 +237,17 @@ TEST_CASE("Linux boot: --kernel tells a bzImage from a multiboot kernel") {
                        ConfigError);
 }
 
+TEST_CASE("Linux boot: a kernel already read is identified the same way, named by its path") {
+  CHECK(identify_kernel_image(bzimage(), "k") == KernelFormat::kLinux);
+  CHECK(identify_kernel_image(
+            elf32(0x100000, {ElfSegment{0x100000, 0x100000, {0xF4}, 16}}, multiboot_header(0)),
+            "k") == KernelFormat::kMultiboot);
+  CHECK_THROWS_WITH_AS(identify_kernel_image(std::vector<uint8_t>(100, 0), "mem"),
+                       doctest::Contains("'mem' is neither"), ConfigError);
+  // An empty file is neither, not a read past its end.
+  CHECK_THROWS_AS(identify_kernel_image({}, "empty"), ConfigError);
+}
+
 TEST_CASE("Linux boot: the machine boots the firmware and publishes the kernel") {
   if (default_bios_path().empty()) {
     MESSAGE("Debian's seabios is not installed: skipped");
