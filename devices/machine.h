@@ -81,11 +81,7 @@ class Machine {
   void request_stop() { stop_requested_.store(true, std::memory_order_relaxed); }
   // The reset button (and what guest-requested resets do between slices): the processor
   // and the devices return to their power-on state; RAM and CMOS keep their contents, as
-  // on a PC. Not while run() is running.
-  void reset();
-
-  // The reset button: every device and the CPU to their power-on state (RAM and disks
-  // keep their contents). Call between runs, from the thread that runs the machine.
+  // on a PC. Call between runs, from the thread that runs the machine.
   void reset();
 
   // Replaces where debug console (port 0xE9) characters go (tests, the frontend's
