@@ -108,7 +108,8 @@ bool write_msr(Cpu& c, uint32_t index, uint64_t value) {
       // Accepted, as the P6 does, but nothing counts: a guest that checks (Linux writes a
       // counter and reads it back) falls back to software events.
       if (value != 0)
-        log::once(log::cpu(), "performance-monitoring counters are not emulated: they stay 0");
+        log::once(log::cpu(), "performance-monitoring counters are not emulated: they stay 0",
+                  spdlog::level::info);
       return true;
     case kEfer:
       if (value & ~kEferNxe) return false;  // only NXE exists on this CPU

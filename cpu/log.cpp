@@ -15,7 +15,8 @@ std::shared_ptr<spdlog::logger> component(const char* name) {
   return logger;
 }
 
-void once(const std::shared_ptr<spdlog::logger>& logger, std::string_view message) {
+void once(const std::shared_ptr<spdlog::logger>& logger, std::string_view message,
+          spdlog::level::level_enum level) {
   // Messages carry guest-chosen values (an MSR value, a register offset), so a hostile
   // guest could make the set of seen messages grow without end; past this many distinct
   // messages it stops growing and further new messages are dropped.
@@ -26,7 +27,7 @@ void once(const std::shared_ptr<spdlog::logger>& logger, std::string_view messag
   if (seen.contains(message)) return;
   if (seen.size() >= kMaxMessages) return;
   seen.emplace(message);
-  logger->warn("{}", message);
+  logger->log(level, "{}", message);
   if (seen.size() == kMaxMessages)
     logger->warn("{} distinct warnings so far; further new ones are not shown", kMaxMessages);
 }
