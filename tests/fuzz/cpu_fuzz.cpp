@@ -1,5 +1,8 @@
 // libFuzzer harness: instruction bytes in a random CPU state on a small PC.
 //
+// The board is the whole PC (VGA and e1000 included, their BARs where the firmware would
+// put them), so the code's port and MMIO accesses reach real devices.
+//
 // The input's header (CpuScenario) picks the mode (real, 16- or 32-bit protected at CPL 0,
 // 32-bit at CPL 3, virtual-8086), paging (off, 4 KiB, 4 MiB pages, PAE), control and
 // general registers, flags, debug registers, and perturbs the descriptor tables, TSS
@@ -404,12 +407,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // which would cost more than the run. Each input starts from a reset and zeroed RAM.
   static Machine& machine = []() -> Machine& {
     MachineConfig config = small_machine_config(kMemoryMib);
-    config.vga = VgaKind::kNone;
-    return *new Machine(config);
+    config.nic = NicKind::kE1000;
+    Machine* m = new Machine(config);
+    m->network_card()->set_transmit_sink([](std::span<const uint8_t>) {});
+    return *m;
   }();
   machine.reset();
   machine.debug_ports().clear_exit_request();  // an earlier input may have written 0xF4
   clear_ram(machine);
+  configure_like_firmware(machine);
   ScenarioBuilder(machine, scenario).build(in.rest());
   const Cpu& cpu = machine.cpu();
   const uint64_t start_retired = cpu.instructions_retired();

@@ -119,6 +119,10 @@ const std::string& halt_rom_path();
 // Zeroes the machine's RAM, so an input run on a reused machine starts as on a new one.
 void clear_ram(Machine& machine);
 
+// What SeaBIOS leaves behind on the PCI bus: BARs assigned (the addresses device_ops.h
+// names), I/O, memory decoding and bus mastering on, PIRQs routed.
+void configure_like_firmware(Machine& machine);
+
 // A small PC for the harnesses: `memory_mib` of RAM, the HLT firmware, everything that
 // prints switched off, a triple fault stops instead of resetting.
 MachineConfig small_machine_config(uint64_t memory_mib);
