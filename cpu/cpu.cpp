@@ -197,7 +197,8 @@ const DecodedBlock* Cpu::find_or_build_block(uint64_t physical) {
   if (DecodedBlock* hit = blocks_.find(physical, is32, pages.generation(physical))) return hit;
   // Decode from CS:RIP onwards within the page; the first instruction's fetch cannot
   // fault (translate_fetch just succeeded) and later ones stay on the same page.
-  static const std::vector<bool> ends_block = block_ending_rows();
+  // Never destroyed (see tables() in decoder.cpp): other threads may call exit().
+  static const std::vector<bool>& ends_block = *new std::vector<bool>(block_ending_rows());
   DecodedBlock& block = blocks_.begin(physical);
   const Segment& cs = seg[kCs];
   const uint64_t start = rip;

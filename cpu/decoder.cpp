@@ -106,8 +106,11 @@ struct Tables {
   }
 };
 
+// Never destroyed: the emulation thread may still be decoding while another thread
+// calls exit() (Xlib does when the display connection breaks), and a static destructor
+// would free the tables under it.
 const Tables& tables() {
-  static const Tables t;
+  static const Tables& t = *new Tables;
   return t;
 }
 
@@ -322,7 +325,8 @@ const char* mnemonic(const Insn& insn) {
 }
 
 std::span<const OpcodeRow> opcode_rows() {
-  static const std::vector<OpcodeRow> all = [] {
+  // Never destroyed, like tables().
+  static const std::vector<OpcodeRow>& all = *new std::vector<OpcodeRow>([] {
     std::vector<OpcodeRow> rows;
     for (auto family : {alu_rows, move_rows, stack_rows, control_rows, string_rows, shift_rows,
                         muldiv_rows, bcd_rows, bit_rows, flag_rows, io_rows, system_rows,
@@ -334,7 +338,7 @@ std::span<const OpcodeRow> opcode_rows() {
       rows.insert(rows.end(), part.begin(), part.end());
     }
     return rows;
-  }();
+  }());
   return all;
 }
 

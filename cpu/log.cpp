@@ -22,7 +22,8 @@ void once(const std::shared_ptr<spdlog::logger>& logger, std::string_view messag
   // messages it stops growing and further new messages are dropped.
   static constexpr size_t kMaxMessages = 1024;
   static std::mutex mutex;
-  static std::set<std::string, std::less<>> seen;
+  // Never destroyed: any thread may log while another calls exit().
+  static std::set<std::string, std::less<>>& seen = *new std::set<std::string, std::less<>>;
   std::lock_guard lock(mutex);
   if (seen.contains(message)) return;
   if (seen.size() >= kMaxMessages) return;

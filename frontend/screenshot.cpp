@@ -22,35 +22,29 @@ using File = std::unique_ptr<std::FILE, FileCloser>;
 std::optional<std::string> write_png(const std::string& path, const FrameView& frame) {
   File file(std::fopen(path.c_str(), "wb"));
   if (!file) return fmt::format("cannot write screenshot '{}': {}", path, std::strerror(errno));
-  png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
-  png_infop info = png != nullptr ? png_create_info_struct(png) : nullptr;
-  if (info == nullptr) {
-    png_destroy_write_struct(&png, nullptr);
-    return "cannot write screenshot: libpng failed to start";
-  }
+  // libpng's simplified API: no setjmp/longjmp across C++ frames. A display with no
+  // picture yet is saved as one black pixel.
   const uint32_t width = frame.width ? frame.width : 1, height = frame.height ? frame.height : 1;
-  std::vector<uint8_t> row(size_t{width} * 3);
-  // libpng reports errors by longjmp; nothing with a destructor lives in this frame
-  // between here and the end of the writes except `row` and `file`, which outlive it.
-  if (setjmp(png_jmpbuf(png))) {
-    png_destroy_write_struct(&png, &info);
-    return fmt::format("cannot write screenshot '{}': PNG encoding failed", path);
-  }
-  png_init_io(png, file.get());
-  png_set_IHDR(png, info, width, height, 8, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
-               PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
-  png_write_info(png, info);
-  for (uint32_t y = 0; y < height; ++y) {
-    for (uint32_t x = 0; x < width; ++x) {
-      const uint32_t p = frame.width ? frame.pixels[size_t{y} * frame.width + x] : 0;
-      row[3 * x] = static_cast<uint8_t>(p >> 16);
-      row[3 * x + 1] = static_cast<uint8_t>(p >> 8);
-      row[3 * x + 2] = static_cast<uint8_t>(p);
+  std::vector<uint8_t> rgb(size_t{width} * height * 3);
+  if (frame.width != 0) {
+    for (size_t i = 0; i < size_t{width} * height; ++i) {
+      const uint32_t p = frame.pixels[i];
+      rgb[3 * i] = static_cast<uint8_t>(p >> 16);
+      rgb[3 * i + 1] = static_cast<uint8_t>(p >> 8);
+      rgb[3 * i + 2] = static_cast<uint8_t>(p);
     }
-    png_write_row(png, row.data());
   }
-  png_write_end(png, nullptr);
-  png_destroy_write_struct(&png, &info);
+  png_image image;
+  std::memset(&image, 0, sizeof image);
+  image.version = PNG_IMAGE_VERSION;
+  image.width = width;
+  image.height = height;
+  image.format = PNG_FORMAT_RGB;
+  const bool written = png_image_write_to_stdio(&image, file.get(), 0, rgb.data(), 0, nullptr) != 0;
+  png_image_free(&image);
+  if (!written || std::fflush(file.get()) != 0)
+    return fmt::format("cannot write screenshot '{}': {}", path,
+                       image.message[0] ? image.message : std::strerror(errno));
   return std::nullopt;
 }
 

@@ -19,7 +19,12 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 [ -n "$window" ] || { echo "no trapeze window appeared"; exit 1; }
-title=$(xdotool getwindowname "$window")
+# The window appears before its first title update (twice a second): wait for it.
+for _ in $(seq 1 50); do
+  title=$(xdotool getwindowname "$window")
+  case $title in "trapeze - running"*) break ;; esac
+  sleep 0.1
+done
 echo "window title: $title"
 case $title in
   "trapeze - running"*) ;;
