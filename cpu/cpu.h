@@ -312,6 +312,12 @@ class Cpu {
   static constexpr uint8_t kAccessRead = 1, kAccessWrite = 2, kAccessSlow = 4,
                            kAccessExpandDown = 8, kAccessFlat = 16;
   void refresh_segment_access(unsigned s);
+  // read() and write() beyond their inline fast path: other segments, limit and rights
+  // checks, watched memory, TLB misses (cpu/segmentation.cpp).
+  template <typename T>
+  T read_slow(unsigned s, uint64_t offset);
+  template <typename T>
+  void write_slow(unsigned s, uint64_t offset, T value);
   void check_access_slow(unsigned s, uint64_t offset, unsigned size, uint8_t need);
   std::array<uint8_t, kSegCount> seg_access_{};
   // Debug breakpoints and alignment checking watch every data access: while either is
