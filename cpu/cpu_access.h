@@ -60,6 +60,21 @@ inline uint8_t* Cpu::direct_span(unsigned s, uint64_t offset, bool write, uint64
   return host;
 }
 
+inline uint8_t* Cpu::direct_span_down(unsigned s, uint64_t offset, unsigned size, bool write,
+                                      uint64_t& below) {
+  const Segment& sg = seg[s];
+  const uint8_t need = write ? kAccessWrite : kAccessRead;
+  if ((seg_access_[s] & (need | kAccessSlow)) != need || offset > sg.limit ||
+      size - 1 > sg.limit - offset)
+    return nullptr;
+  const uint64_t linear = (sg.base + offset) & 0xFFFFFFFF;
+  if ((linear & kPageMask) + size > kPageSize) return nullptr;
+  uint8_t* host = mmu_.direct(linear, write ? Access::kWrite : Access::kRead, cpl_ == 3);
+  if (host == nullptr) return nullptr;
+  below = std::min<uint64_t>(offset, linear & kPageMask);
+  return host;
+}
+
 template <typename T>
 inline void Cpu::push(T value) {
   uint64_t new_sp = (sp() - sizeof(T)) & sp_mask();
