@@ -162,23 +162,30 @@ uint64_t Cpu::run_blocks(uint64_t budget) {
     const Insn* insn = block->insns.data();
     // The budget may end inside the block.
     const Insn* const end = insn + std::min<uint64_t>(block->count, last_step - steps_);
-    // Every step of a block retires its instruction but a faulting one: retired_ is
-    // brought up to date once per block.
+    // Every step of a block retires its instruction but a faulting one: steps_ and
+    // retired_ are brought up to date once per block (see block_steps_done()).
     const uint64_t block_first_step = steps_;
+    uint64_t step = steps_;
+    running_block_ = block;
+    block_rip_ = rip;
     try {
       for (; insn != end; ++insn) {
-        history_.record(steps_, rip);
+        history_.record(step, rip);
         insn_rip_ = rip;
         insn_rsp_ = gpr[kRsp];
         const uint64_t next = (rip + insn->length) & mask;
         rip = next;
         insn->handler(*this, *insn);
-        ++steps_;
+        ++step;
         if (attention_ || rip != next) [[unlikely]]
           break;
       }
+      running_block_ = nullptr;
+      steps_ = step;
       retired_ += steps_ - block_first_step;
     } catch (const CpuException& e) {
+      running_block_ = nullptr;
+      steps_ = step;
       retired_ += steps_ - block_first_step;
       rip = insn_rip_;
       gpr[kRsp] = insn_rsp_;
@@ -189,6 +196,14 @@ uint64_t Cpu::run_blocks(uint64_t budget) {
     }
   } while (steps_ < last_step && !needs_careful_step());
   return steps_ - first_step;
+}
+
+uint64_t Cpu::block_steps_done() const {
+  const uint64_t mask = code32() ? 0xFFFFFFFF : 0xFFFF;
+  uint64_t done = 0;
+  for (uint64_t at = block_rip_; at != insn_rip_ && done < running_block_->count; ++done)
+    at = (at + running_block_->insns[done].length) & mask;
+  return done;
 }
 
 const DecodedBlock* Cpu::find_or_build_block(uint64_t physical) {

@@ -86,14 +86,16 @@ class Cpu {
   uint64_t instructions_retired() const { return retired_; }
   // Steps run() has taken: instructions plus interrupt/exception deliveries. Virtual time
   // advances with these, so a guest stuck in a fault loop still sees time pass.
-  uint64_t steps() const { return steps_; }
+  uint64_t steps() const {
+    return running_block_ == nullptr ? steps_ : steps_ + block_steps_done();
+  }
   // CS:EIP of the last steps run() took (cpu/step_history.h).
   const StepHistory& history() const { return history_; }
   // The time-stamp counter: the board's virtual clock (1 GHz: one tick per ns) when it
   // gives one, else the steps taken (exact within a decoded block, where the retired
   // count is brought up to date per block); plus the offset WRMSR 0x10 sets.
   void set_clock(std::function<uint64_t()> now_ns) { clock_ = std::move(now_ns); }
-  uint64_t cycles() const { return clock_ ? clock_() : steps_; }
+  uint64_t cycles() const { return clock_ ? clock_() : steps(); }
   uint64_t timestamp() const { return cycles() + msr.tsc_offset; }
 
   Mmu& mmu() { return mmu_; }
@@ -175,6 +177,11 @@ class Cpu {
   // (Mmu::direct); `bytes` receives how many bytes from there stay within both the
   // segment limit and the page. nullptr: take the ordinary path.
   uint8_t* direct_span(unsigned s, uint64_t offset, bool write, uint64_t& bytes);
+  // The same for string instructions running downwards (DF = 1): the host address of the
+  // `size`-byte element at s:offset, and in `below` how many bytes under it stay within
+  // both the page and the segment (which, not being expand-down, starts at offset 0).
+  uint8_t* direct_span_down(unsigned s, uint64_t offset, unsigned size, bool write,
+                            uint64_t& below);
   // Checks that a write of `size` bytes at s:offset would pass segmentation; used before
   // side effects (INS reads the port only if the store can happen).
   void check_write(unsigned s, uint64_t offset, unsigned size);
@@ -265,6 +272,13 @@ class Cpu {
   // taken (0: the block path cannot run this instruction, take a careful step).
   uint64_t run_blocks(uint64_t budget);
   const DecodedBlock* find_or_build_block(uint64_t physical);
+  // While a decoded block runs, steps_ stays at the count before it (the loop counts in a
+  // register); a device or RDTSC asking for steps() mid-block gets the steps of the
+  // block's instructions before the current one, found by walking their lengths from
+  // the block's start to insn_rip_.
+  uint64_t block_steps_done() const;
+  const DecodedBlock* running_block_ = nullptr;
+  uint64_t block_rip_ = 0;
   // Whether the next instruction needs execute_one(): single-step, debug breakpoints,
   // alignment checking, a pending interrupt check.
   bool needs_careful_step() const;
@@ -312,6 +326,12 @@ class Cpu {
   static constexpr uint8_t kAccessRead = 1, kAccessWrite = 2, kAccessSlow = 4,
                            kAccessExpandDown = 8, kAccessFlat = 16;
   void refresh_segment_access(unsigned s);
+  // read() and write() beyond their inline fast path: other segments, limit and rights
+  // checks, watched memory, TLB misses (cpu/segmentation.cpp).
+  template <typename T>
+  T read_slow(unsigned s, uint64_t offset);
+  template <typename T>
+  void write_slow(unsigned s, uint64_t offset, T value);
   void check_access_slow(unsigned s, uint64_t offset, unsigned size, uint8_t need);
   std::array<uint8_t, kSegCount> seg_access_{};
   // Debug breakpoints and alignment checking watch every data access: while either is

@@ -26,32 +26,27 @@ inline void Cpu::set_reg(unsigned n, T v) {
     gpr[n] = v;  // 32-bit writes zero-extend
 }
 
+// The inline part: a flat segment (the offset is the linear address) and a TLB hit. An
+// offset at or past 4 GiB never hits (Mmu::hit), so the limit check is left to the
+// out-of-line rest (cpu/segmentation.cpp), as is every other segment.
 template <typename T>
 inline T Cpu::read(unsigned s, uint64_t offset) {
   constexpr uint8_t kFlatRead = kAccessRead | kAccessFlat;
-  if ((seg_access_[s] & kFlatRead) == kFlatRead && offset <= 0xFFFFFFFF - (sizeof(T) - 1))
-      [[likely]]
-    return mmu_.read<T>(offset, cpl_ == 3);
-  const Segment& sg = seg[s];
-  if ((seg_access_[s] & (kAccessRead | kAccessSlow)) != kAccessRead || offset > sg.limit ||
-      sizeof(T) - 1 > sg.limit - offset) [[unlikely]]
-    check_access_slow(s, offset, sizeof(T), kAccessRead);
-  return mmu_.read<T>((sg.base + offset) & 0xFFFFFFFF, cpl_ == 3);
+  if ((seg_access_[s] & kFlatRead) == kFlatRead) [[likely]]
+    if (const uint8_t* p = mmu_.hit<T>(offset, Access::kRead, cpl_ == 3)) [[likely]]
+      return load_le<T>(p);
+  return read_slow<T>(s, offset);
 }
 
 template <typename T>
 inline void Cpu::write(unsigned s, uint64_t offset, T value) {
   constexpr uint8_t kFlatWrite = kAccessWrite | kAccessFlat;
-  if ((seg_access_[s] & kFlatWrite) == kFlatWrite && offset <= 0xFFFFFFFF - (sizeof(T) - 1))
-      [[likely]] {
-    mmu_.write<T>(offset, value, cpl_ == 3);
-    return;
-  }
-  const Segment& sg = seg[s];
-  if ((seg_access_[s] & (kAccessWrite | kAccessSlow)) != kAccessWrite || offset > sg.limit ||
-      sizeof(T) - 1 > sg.limit - offset) [[unlikely]]
-    check_access_slow(s, offset, sizeof(T), kAccessWrite);
-  mmu_.write<T>((sg.base + offset) & 0xFFFFFFFF, value, cpl_ == 3);
+  if ((seg_access_[s] & kFlatWrite) == kFlatWrite) [[likely]]
+    if (uint8_t* p = mmu_.hit<T>(offset, Access::kWrite, cpl_ == 3)) [[likely]] {
+      store_le<T>(p, value);
+      return;
+    }
+  write_slow<T>(s, offset, value);
 }
 
 inline uint8_t* Cpu::direct_span(unsigned s, uint64_t offset, bool write, uint64_t& bytes) {
@@ -62,6 +57,21 @@ inline uint8_t* Cpu::direct_span(unsigned s, uint64_t offset, bool write, uint64
   uint8_t* host = mmu_.direct(linear, write ? Access::kWrite : Access::kRead, cpl_ == 3);
   if (host == nullptr) return nullptr;
   bytes = std::min<uint64_t>(uint64_t{sg.limit} - offset + 1, kPageSize - (linear & kPageMask));
+  return host;
+}
+
+inline uint8_t* Cpu::direct_span_down(unsigned s, uint64_t offset, unsigned size, bool write,
+                                      uint64_t& below) {
+  const Segment& sg = seg[s];
+  const uint8_t need = write ? kAccessWrite : kAccessRead;
+  if ((seg_access_[s] & (need | kAccessSlow)) != need || offset > sg.limit ||
+      size - 1 > sg.limit - offset)
+    return nullptr;
+  const uint64_t linear = (sg.base + offset) & 0xFFFFFFFF;
+  if ((linear & kPageMask) + size > kPageSize) return nullptr;
+  uint8_t* host = mmu_.direct(linear, write ? Access::kWrite : Access::kRead, cpl_ == 3);
+  if (host == nullptr) return nullptr;
+  below = std::min<uint64_t>(offset, linear & kPageMask);
   return host;
 }
 

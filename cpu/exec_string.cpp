@@ -4,8 +4,8 @@
 // remains, leaves RIP at itself: interrupts are taken between chunks, as on hardware,
 // and a fault mid-way leaves the registers describing the iterations done. REP MOVS and
 // REP STOS forwards move whole page-sized runs at once where the TLB maps both sides
-// directly (issue 10); the element-by-element path handles the rest (faults, page
-// crossings, MMIO, code pages, DF = 1).
+// directly, in either direction (issue 10); the element-by-element path handles the
+// rest (faults, page crossings, MMIO, code pages).
 #include <algorithm>
 #include <cstring>
 
@@ -37,6 +37,11 @@ uint64_t before_wrap(uint64_t offset) {
 template <typename A>
 void advance_by(Cpu& c, unsigned index_reg, uint64_t bytes) {
   c.set_reg<A>(index_reg, static_cast<A>(c.reg<A>(index_reg) + bytes));
+}
+// Subtracts `bytes` from SI or DI (backwards, DF = 1).
+template <typename A>
+void retreat_by(Cpu& c, unsigned index_reg, uint64_t bytes) {
+  c.set_reg<A>(index_reg, static_cast<A>(c.reg<A>(index_reg) - bytes));
 }
 
 struct Movs {
@@ -70,6 +75,29 @@ struct Movs {
     }
     advance_by<A>(c, kRsi, bytes);
     advance_by<A>(c, kRdi, bytes);
+    return n;
+  }
+  // The same backwards (DF = 1): elements at SI, SI - size, ... within both pages.
+  template <typename T, typename A>
+  static uint64_t direct_down(Cpu& c, const Insn& i, uint64_t count) {
+    uint64_t src_below = 0, dst_below = 0;
+    const uint8_t* src = c.direct_span_down(i.seg, c.reg<A>(kRsi), sizeof(T), false, src_below);
+    if (src == nullptr) return 0;
+    uint8_t* dst = c.direct_span_down(kEs, c.reg<A>(kRdi), sizeof(T), true, dst_below);
+    if (dst == nullptr) return 0;
+    const uint64_t n = std::min(count, std::min(src_below, dst_below) / sizeof(T) + 1);
+    const uint64_t bytes = n * sizeof(T);
+    const uint8_t* src_low = src + sizeof(T) - bytes;
+    if (dst >= src || dst + sizeof(T) <= src_low) {
+      // Elements go highest first: a destination above the source never overwrites an
+      // element still to be read, so the result is that of a plain copy.
+      std::memmove(dst + sizeof(T) - bytes, src_low, bytes);
+    } else {
+      // The destination overlaps the source below it: element by element.
+      for (uint64_t k = 0; k < bytes; k += sizeof(T)) store_le<T>(dst - k, load_le<T>(src - k));
+    }
+    retreat_by<A>(c, kRsi, bytes);
+    retreat_by<A>(c, kRdi, bytes);
     return n;
   }
 };
@@ -106,6 +134,17 @@ struct Stos {
     else
       for (uint64_t k = 0; k < n; ++k) store_le<T>(dst + k * sizeof(T), value);
     advance_by<A>(c, kRdi, n * sizeof(T));
+    return n;
+  }
+  template <typename T, typename A>
+  static uint64_t direct_down(Cpu& c, const Insn&, uint64_t count) {
+    uint64_t below = 0;
+    uint8_t* dst = c.direct_span_down(kEs, c.reg<A>(kRdi), sizeof(T), true, below);
+    if (dst == nullptr) return 0;
+    const uint64_t n = std::min(count, below / sizeof(T) + 1);
+    const T value = c.reg<T>(kAcc);
+    for (uint64_t k = 0; k < n; ++k) store_le<T>(dst - k * sizeof(T), value);
+    retreat_by<A>(c, kRdi, n * sizeof(T));
     return n;
   }
 };
@@ -170,14 +209,13 @@ struct StringOp {
       A count = c.reg<A>(kRcx);
       if (count == 0) return;
       if constexpr (Op::kDirect) {
-        if (!c.flags.df()) {
-          const uint64_t done =
-              Op::template direct<T, A>(c, i, std::min<uint64_t>(count, kIterationsPerStep - n));
-          if (done != 0) {
-            c.set_reg<A>(kRcx, static_cast<A>(count - done));
-            n += static_cast<unsigned>(done) - 1;
-            continue;
-          }
+        const uint64_t most = std::min<uint64_t>(count, kIterationsPerStep - n);
+        const uint64_t done = c.flags.df() ? Op::template direct_down<T, A>(c, i, most)
+                                           : Op::template direct<T, A>(c, i, most);
+        if (done != 0) {
+          c.set_reg<A>(kRcx, static_cast<A>(count - done));
+          n += static_cast<unsigned>(done) - 1;
+          continue;
         }
       }
       Op::template once<T, A>(c, i);

@@ -45,6 +45,33 @@ void Cpu::check_access_slow(unsigned s, uint64_t offset, unsigned size, uint8_t 
   if (data_breakpoints_) check_data_breakpoints(linear, size, need == kAccessWrite);
 }
 
+template <typename T>
+T Cpu::read_slow(unsigned s, uint64_t offset) {
+  const Segment& sg = seg[s];
+  if ((seg_access_[s] & (kAccessRead | kAccessSlow)) != kAccessRead || offset > sg.limit ||
+      sizeof(T) - 1 > sg.limit - offset)
+    check_access_slow(s, offset, sizeof(T), kAccessRead);
+  return mmu_.read<T>((sg.base + offset) & 0xFFFFFFFF, cpl_ == 3);
+}
+
+template <typename T>
+void Cpu::write_slow(unsigned s, uint64_t offset, T value) {
+  const Segment& sg = seg[s];
+  if ((seg_access_[s] & (kAccessWrite | kAccessSlow)) != kAccessWrite || offset > sg.limit ||
+      sizeof(T) - 1 > sg.limit - offset)
+    check_access_slow(s, offset, sizeof(T), kAccessWrite);
+  mmu_.write<T>((sg.base + offset) & 0xFFFFFFFF, value, cpl_ == 3);
+}
+
+template uint8_t Cpu::read_slow<uint8_t>(unsigned, uint64_t);
+template uint16_t Cpu::read_slow<uint16_t>(unsigned, uint64_t);
+template uint32_t Cpu::read_slow<uint32_t>(unsigned, uint64_t);
+template uint64_t Cpu::read_slow<uint64_t>(unsigned, uint64_t);
+template void Cpu::write_slow<uint8_t>(unsigned, uint64_t, uint8_t);
+template void Cpu::write_slow<uint16_t>(unsigned, uint64_t, uint16_t);
+template void Cpu::write_slow<uint32_t>(unsigned, uint64_t, uint32_t);
+template void Cpu::write_slow<uint64_t>(unsigned, uint64_t, uint64_t);
+
 void Cpu::check_write(unsigned s, uint64_t offset, unsigned size) {
   const Segment& sg = seg[s];
   if ((seg_access_[s] & (kAccessWrite | kAccessSlow)) != kAccessWrite || offset > sg.limit ||

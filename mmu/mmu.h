@@ -84,20 +84,25 @@ class Mmu {
   // Forgets the translations of one linear page (INVLPG), global or not.
   void invalidate_page(uint64_t linear);
 
+  // The host address of an access of sizeof(T) bytes at `linear` when the TLB lets
+  // `access` touch it directly, else nullptr. One compare: the entry is picked by the
+  // access's last byte and its tag names the first byte's page, so an access crossing
+  // into the next page (or past 4 GiB) misses as well.
+  template <typename T>
+  uint8_t* hit(uint64_t linear, Access access, bool user) {
+    Entry& e = tlb_[index(linear + (sizeof(T) - 1))];
+    return e.tag[kind(access, user)] == tag(linear) ? e.host + (linear & kPageMask) : nullptr;
+  }
   template <typename T>
   T read(uint64_t linear, bool user) {
-    const Entry& e = tlb_[index(linear)];
-    if ((linear & kPageMask) <= kPageSize - sizeof(T) &&
-        e.tag[kind(Access::kRead, user)] == tag(linear))
-      return load_le<T>(e.host + (linear & kPageMask));
+    if (const uint8_t* p = hit<T>(linear, Access::kRead, user)) [[likely]]
+      return load_le<T>(p);
     return static_cast<T>(read_slow(linear, sizeof(T), user));
   }
   template <typename T>
   void write(uint64_t linear, T value, bool user) {
-    Entry& e = tlb_[index(linear)];
-    if ((linear & kPageMask) <= kPageSize - sizeof(T) &&
-        e.tag[kind(Access::kWrite, user)] == tag(linear)) {
-      store_le<T>(e.host + (linear & kPageMask), value);
+    if (uint8_t* p = hit<T>(linear, Access::kWrite, user)) [[likely]] {
+      store_le<T>(p, value);
       return;
     }
     write_slow(linear, sizeof(T), value, user);
