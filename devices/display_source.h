@@ -5,8 +5,9 @@
 //
 // Frames are computed lazily: frame() redraws only when the guest changed something
 // that shows (video memory, a register, the blink phase), so polling it at the host's
-// refresh rate costs nothing while the screen is static. Call from the thread that
-// runs the machine, between run slices.
+// refresh rate costs nothing while the screen is static. Each frame also says which rows
+// changed since the one before, so a window uploads only those (a blinking cursor is
+// 16 rows of 400). Call from the thread that runs the machine, between run slices.
 #pragma once
 
 #include <cstdint>
@@ -16,6 +17,26 @@
 
 namespace trapeze {
 
+// Rows [first, end) of a picture; empty when first >= end.
+struct RowRange {
+  uint32_t first = 0;
+  uint32_t end = 0;
+
+  bool empty() const { return first >= end; }
+  uint32_t count() const { return empty() ? 0 : end - first; }
+  // The smallest range holding both.
+  void add(RowRange other) {
+    if (other.empty()) return;
+    if (empty()) {
+      *this = other;
+      return;
+    }
+    if (other.first < first) first = other.first;
+    if (other.end > end) end = other.end;
+  }
+  friend bool operator==(const RowRange&, const RowRange&) = default;
+};
+
 struct FrameView {
   uint32_t width = 0;
   uint32_t height = 0;
@@ -24,6 +45,9 @@ struct FrameView {
   // Changes whenever the pixels differ from the previous frame's (the window re-uploads
   // its texture only then). Starts at 1 for the first frame.
   uint64_t generation = 0;
+  // The rows whose pixels differ from those of generation - 1 (all of them when the size
+  // changed). A consumer that skipped a generation must take the whole picture.
+  RowRange changed;
 };
 
 class DisplaySource {

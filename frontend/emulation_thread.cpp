@@ -62,11 +62,33 @@ void EmulationThread::stop() {
   wake_.notify_one();
 }
 
-std::optional<Frame> EmulationThread::take_frame() {
+namespace {
+
+void copy_rows(const uint32_t* from, Frame& to, RowRange rows) {
+  if (rows.empty()) return;
+  const size_t offset = size_t{rows.first} * to.width;
+  std::copy_n(from + offset, size_t{rows.count()} * to.width, to.pixels.data() + offset);
+}
+
+// Gives `frame` the size `width` x `height`; true when that changed it.
+bool reshape(Frame& frame, uint32_t width, uint32_t height) {
+  if (frame.width == width && frame.height == height) return false;
+  frame.width = width;
+  frame.height = height;
+  frame.pixels.assign(size_t{width} * height, 0);
+  return true;
+}
+
+}  // namespace
+
+RowRange EmulationThread::take_frame(Frame& frame) {
   std::lock_guard lock(mutex_);
-  std::optional<Frame> frame = std::move(frame_);
-  frame_.reset();
-  return frame;
+  RowRange rows = std::exchange(unclaimed_, RowRange{});
+  if (frame.generation == frame_.generation) return {};
+  if (reshape(frame, frame_.width, frame_.height)) rows = RowRange{0, frame_.height};
+  copy_rows(frame_.pixels.data(), frame, rows);
+  frame.generation = frame_.generation;
+  return rows;
 }
 
 EmulationStatus EmulationThread::status() const {
@@ -203,11 +225,21 @@ void EmulationThread::publish_frame() {
   if (display == nullptr) return;
   const FrameView view = display->frame();
   if (view.generation == last_generation_) return;
+  // The view's rows are relative to the generation before it; after a skipped one (or
+  // from a source that does not say), all rows.
+  RowRange rows = view.changed;
+  if (rows.empty() || view.generation != last_generation_ + 1) rows = RowRange{0, view.height};
   last_generation_ = view.generation;
-  Frame frame{view.width, view.height, {view.pixels.begin(), view.pixels.end()}, view.generation};
   {
     std::lock_guard lock(mutex_);
-    frame_ = std::move(frame);
+    if (reshape(frame_, view.width, view.height)) {
+      rows = RowRange{0, view.height};
+      unclaimed_ = RowRange{};
+    }
+    rows.end = std::min(rows.end, view.height);
+    copy_rows(view.pixels.data(), frame_, rows);
+    frame_.generation = view.generation;
+    unclaimed_.add(rows);
   }
   if (notify_) notify_();
 }

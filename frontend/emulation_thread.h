@@ -11,8 +11,9 @@
 // do.
 //
 // Threads. Everything that touches the machine runs on this thread: host input is
-// posted as actions run between slices; the picture is copied out as a Frame when its
-// generation changes.
+// posted as actions run between slices; the picture is copied out when its generation
+// changes, row by row: only the rows that changed cross from thread to thread (the
+// window then uploads only those), so a blinking cursor moves 16 rows, not the screen.
 #pragma once
 
 #include <atomic>
@@ -34,7 +35,7 @@ namespace trapeze {
 enum class GuestState { kRunning, kPaused, kHalted, kPoweredOff };
 const char* to_string(GuestState state);
 
-// A copy of the guest's picture, owned by the window thread once taken.
+// A copy of the guest's picture.
 struct Frame {
   uint32_t width = 0;
   uint32_t height = 0;
@@ -73,8 +74,10 @@ class EmulationThread {
   // Ends the thread after the current slice; the machine is left between slices.
   void stop();
 
-  // The newest picture, if it changed since the last call.
-  std::optional<Frame> take_frame();
+  // Brings `frame` (the caller's copy, empty at first) up to the newest picture and
+  // returns the rows that changed: all of them when the size changed, none when the
+  // picture is as it was.
+  RowRange take_frame(Frame& frame);
   EmulationStatus status() const;
   // An --exit-on text that appeared, once one has.
   std::optional<std::string> exit_match() const;
@@ -102,7 +105,8 @@ class EmulationThread {
   std::vector<Action> actions_;
   bool stopping_ = false;
   bool reset_requested_ = false;
-  std::optional<Frame> frame_;
+  Frame frame_;         // the newest picture
+  RowRange unclaimed_;  // its rows changed since take_frame() last ran
   EmulationStatus status_;
   std::optional<std::string> exit_match_;
 

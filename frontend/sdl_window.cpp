@@ -9,6 +9,7 @@
 #include <ctime>
 #include <memory>
 #include <set>
+#include <string_view>
 
 #include "frontend/display_geometry.h"
 #include "frontend/screenshot.h"
@@ -35,6 +36,48 @@ struct SdlDeleter {
   void operator()(SDL_Texture* t) const { SDL_DestroyTexture(t); }
 };
 
+// Whether `renderer` draws through an OpenGL that is itself a software rasterizer (Mesa's
+// llvmpipe, softpipe or swrast): no GPU behind it.
+bool on_software_gl(SDL_Renderer* renderer) {
+  SDL_RendererInfo info;
+  if (SDL_GetRendererInfo(renderer, &info) != 0) return false;
+  const std::string_view name = info.name;
+  if (name != "opengl" && name != "opengles2" && name != "opengles") return false;
+  if (SDL_GL_GetCurrentContext() == nullptr) return false;
+  using GetString = const unsigned char* (*)(unsigned);
+  const auto get_string = reinterpret_cast<GetString>(SDL_GL_GetProcAddress("glGetString"));
+  if (get_string == nullptr) return false;
+  constexpr unsigned kGlRenderer = 0x1F01;
+  const unsigned char* gl_renderer = get_string(kGlRenderer);
+  if (gl_renderer == nullptr) return false;
+  const std::string_view description = reinterpret_cast<const char*>(gl_renderer);
+  for (std::string_view software : {"llvmpipe", "softpipe", "swrast", "Software Rasterizer"})
+    if (description.find(software) != std::string_view::npos) return true;
+  return false;
+}
+
+// SDL's default renderer is the GPU's (OpenGL). Where OpenGL is a software rasterizer
+// (no GPU: Xvfb, VNC, a remote desktop, a virtual machine), drawing through it costs
+// several times what SDL's 2D software renderer does, which scales on the CPU and puts
+// the picture straight into the window: with an idle Linux guest under Xvfb, llvmpipe
+// took ~2.7% of a core for the 7.5 cursor blinks a second, the 2D renderer ~1%. (SDL
+// itself avoids GL window surfaces on WSL for the same reason.) A driver the user names
+// in SDL_RENDER_DRIVER is taken as given.
+SDL_Renderer* create_renderer(SDL_Window* window) {
+  SDL_Renderer* renderer = SDL_CreateRenderer(window, -1, 0);
+  const char* named = SDL_GetHint(SDL_HINT_RENDER_DRIVER);
+  if (renderer == nullptr || (named != nullptr && *named != '\0') || !on_software_gl(renderer))
+    return renderer;
+  SDL_DestroyRenderer(renderer);
+  // The window's own surface (XShm on X11), not a GL texture standing in for it.
+  SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
+  if (SDL_Renderer* software = SDL_CreateRenderer(window, -1, SDL_RENDERER_SOFTWARE)) {
+    spdlog::info("window: OpenGL is a software rasterizer; drawing with SDL's 2D renderer");
+    return software;
+  }
+  return SDL_CreateRenderer(window, -1, 0);
+}
+
 class Window {
  public:
   Window(EmulationThread& emulation, const WindowOptions& options)
@@ -51,7 +94,7 @@ class Window {
     window_.reset(SDL_CreateWindow("trapeze", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, 720,
                                    540, flags));
     if (!window_) return fmt::format("cannot open a window: {}", SDL_GetError());
-    renderer_.reset(SDL_CreateRenderer(window_.get(), -1, 0));
+    renderer_.reset(create_renderer(window_.get()));
     if (!renderer_) return fmt::format("cannot draw in the window: {}", SDL_GetError());
     return std::nullopt;
   }
@@ -68,8 +111,10 @@ class Window {
           if (event.type == SDL_WINDOWEVENT) redraw = true;
         } while (SDL_PollEvent(&event));
       }
-      if (std::optional<Frame> frame = emulation_.take_frame()) {
-        upload(*frame);
+      // Only a changed picture is uploaded (its changed rows) and presented.
+      const RowRange changed = emulation_.take_frame(frame_);
+      if (!changed.empty()) {
+        upload(changed);
         redraw = true;
       }
       const EmulationStatus status = emulation_.status();
@@ -245,8 +290,7 @@ class Window {
     update_title(emulation_.status());
   }
 
-  void upload(Frame& frame) {
-    frame_ = std::move(frame);
+  void upload(RowRange rows) {
     if (frame_.width == 0 || frame_.height == 0) return;
     if (!texture_ || texture_width_ != frame_.width || texture_height_ != frame_.height) {
       texture_.reset(SDL_CreateTexture(renderer_.get(), SDL_PIXELFORMAT_RGB888,
@@ -255,10 +299,13 @@ class Window {
       texture_width_ = frame_.width;
       texture_height_ = frame_.height;
       apply_scale_mode();
+      rows = RowRange{0, frame_.height};
     }
-    if (texture_)
-      SDL_UpdateTexture(texture_.get(), nullptr, frame_.pixels.data(),
-                        static_cast<int>(frame_.width * sizeof(uint32_t)));
+    if (!texture_) return;
+    const SDL_Rect area{0, static_cast<int>(rows.first), static_cast<int>(frame_.width),
+                        static_cast<int>(rows.count())};
+    SDL_UpdateTexture(texture_.get(), &area, &frame_.pixels[size_t{rows.first} * frame_.width],
+                      static_cast<int>(frame_.width * sizeof(uint32_t)));
   }
 
   void apply_scale_mode() {
@@ -298,7 +345,8 @@ class Window {
     char stamp[32];
     std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&now));
     const std::string path = fmt::format("trapeze-{}.png", stamp);
-    const FrameView view{frame_.width, frame_.height, frame_.pixels, frame_.generation};
+    const FrameView view{frame_.width, frame_.height, frame_.pixels, frame_.generation,
+                         RowRange{0, frame_.height}};
     if (auto error = write_png(path, view)) {
       spdlog::warn("screenshot: {}", *error);
     } else {

@@ -10,9 +10,11 @@
 // (the CRTC's word/doubleword shift is already folded into the CPU side there).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <vector>
 
+#include "devices/display_source.h"
 #include "devices/vga/vbe_dispi.h"
 #include "devices/vga/vga_registers.h"
 #include "devices/vga/video_memory.h"
@@ -55,9 +57,25 @@ DisplayMode display_mode(const VgaRegisters& regs, const VbeDispi& vbe);
 void render(const VgaRegisters& regs, const VideoMemory& memory, const VbeDispi& vbe,
             BlinkPhase blink, Frame& frame);
 
+// What each scanline of each text cell showed when last drawn (its glyph bits with the
+// cursor applied, its two colours, its ninth dot), so that a redraw writes only the
+// cells whose picture changed: a cursor or blink phase change redraws the cursor's and
+// the blinking cells, a typed character its own cell. QEMU's vga.c keeps a cache of
+// character and attribute per cell for the same reason. What the entries cannot see
+// (the palette's colours, the frame's size) makes render_text() start afresh.
+struct TextCellCache {
+  std::vector<uint32_t> drawn;  // scanline * columns + column
+  std::array<uint32_t, 16> colors{};
+
+  void clear() { drawn.clear(); }
+};
+
 // The parts, for the renderer and its tests.
-void render_text(const VgaRegisters& regs, const VideoMemory& memory, BlinkPhase blink,
-                 Frame& frame);
+// Draws the text screen; with a cache, only the cells whose picture changed since the
+// cache was filled (the frame must hold that earlier picture). Returns the rows whose
+// pixels were written: all of them without a cache.
+RowRange render_text(const VgaRegisters& regs, const VideoMemory& memory, BlinkPhase blink,
+                     Frame& frame, TextCellCache* cache = nullptr);
 void render_graphics(const VgaRegisters& regs, const VideoMemory& memory, Frame& frame);
 void render_vbe(const VgaRegisters& regs, const VideoMemory& memory, const VbeDispi& vbe,
                 Frame& frame);

@@ -248,16 +248,30 @@ FrameView StdVga::frame() {
   if (*lfb_base_ && address_map_.take_writes(**lfb_base_)) ++lfb_generation_;
   DrawnFrom now{register_generation_, memory_.generation(), lfb_generation_, true, true};
   const vga::BlinkPhase blink = blink_phase();
-  if (vga::display_mode(regs_, dispi_) == vga::DisplayMode::kText) {
+  const bool text = vga::display_mode(regs_, dispi_) == vga::DisplayMode::kText;
+  if (text) {
     now.cursor_visible = blink.cursor_visible;
     now.characters_visible = blink.characters_visible;
   }
   if (now != drawn_from_) {
-    vga::render(regs_, memory_, dispi_, blink, frame_);
     drawn_from_ = now;
-    ++frame_generation_;
+    RowRange changed;
+    if (text) {
+      // Cell by cell: a blink phase or a typed character redraws a few cells.
+      changed = vga::render_text(regs_, memory_, blink, frame_, &text_cells_);
+    } else {
+      text_cells_.clear();  // the graphics picture overwrites what the cache describes
+      vga::render(regs_, memory_, dispi_, blink, frame_);
+      changed = RowRange{0, frame_.height};
+    }
+    // A write that changed nothing visible (the same character again, a register the
+    // picture does not use) makes no new frame, so the window has nothing to present.
+    if (!changed.empty()) {
+      ++frame_generation_;
+      changed_ = changed;
+    }
   }
-  return FrameView{frame_.width, frame_.height, frame_.pixels, frame_generation_};
+  return FrameView{frame_.width, frame_.height, frame_.pixels, frame_generation_, changed_};
 }
 
 std::optional<std::string> StdVga::text_screen() {

@@ -106,7 +106,9 @@ class StdVga final : public PciDevice, public IoHandler, public MmioHandler, pub
   };
   DrawnFrom drawn_from_;
   vga::Frame frame_;
+  vga::TextCellCache text_cells_;  // what frame_ shows, cell by cell, in text modes
   uint64_t frame_generation_ = 0;
+  RowRange changed_;  // what frame_generation_ changed
 };
 
 }  // namespace trapeze
