@@ -9,6 +9,7 @@
 #include "bios/bios_rom.h"
 #include "bios/linux_boot.h"
 #include "bios/multiboot.h"
+#include "bios/nic_boot_rom.h"
 #include "bios/vga_bios.h"
 #include "cpu/log.h"
 #include "devices/ata_disk.h"
@@ -202,7 +203,10 @@ void Machine::attach_display() {
 
 void Machine::attach_network_card() {
   if (config_.nic == NicKind::kNone) return;
-  nic_ = std::make_unique<E1000>(pci_, memory_, io_, scheduler_, dma_memory_);
+  // Network boot needs the card's iPXE ROM; without --boot n it is optional.
+  const bool network_boot = config_.boot_order.find('n') != std::string::npos;
+  nic_ = std::make_unique<E1000>(pci_, memory_, io_, scheduler_, dma_memory_,
+                                 load_nic_boot_rom(network_boot));
   nic_->intx().connect(
       isa_bridge_.pci_interrupt(Piix3::pirq_for(E1000::kDefaultAddress.device, 1)));
 }

@@ -158,6 +158,12 @@ void PciDevice::define_rom(uint32_t size_bytes, PciBarMapping mapping) {
                     (~(size_bytes - 1) & pci::kRomAddressMask) | pci::kRomEnable);
 }
 
+void PciDevice::define_rom_image(AddressMap& memory, std::string name, std::vector<uint8_t> image) {
+  const uint32_t size_bytes =
+      std::max<uint32_t>(2048, std::bit_ceil(static_cast<uint32_t>(image.size())));
+  define_rom(size_bytes, rom_bar_mapping(memory, std::move(name), std::move(image)));
+}
+
 void PciDevice::reset_config() {
   config_ = reset_config_;
   write_mask_ = reset_write_mask_;

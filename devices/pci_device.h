@@ -180,6 +180,8 @@ class PciDevice {
   void define_bar(unsigned index, PciBarType type, uint32_t size_bytes, PciBarMapping mapping);
   // The expansion ROM BAR at 0x30, `size_bytes` a power of two of at least 2 KiB.
   void define_rom(uint32_t size_bytes, PciBarMapping mapping);
+  // The same for a ROM image in `memory`: the smallest BAR that holds it.
+  void define_rom_image(AddressMap& memory, std::string name, std::vector<uint8_t> image);
 
   // Device-side access to the registers, bypassing the write masks (status bits the
   // device sets, registers that change meaning).

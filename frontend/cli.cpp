@@ -198,7 +198,8 @@ constexpr auto kOptions = std::to_array<OptionSpec>({
        return std::nullopt;
      }},
     {"net", 0, "BACKEND",
-     "network back end: user[,hostfwd=tcp:127.0.0.1:8022-:22]... (slirp, with an e1000) or none",
+     "network back end: user[,hostfwd=tcp:127.0.0.1:8022-:22]...[,tftp=DIR][,bootfile=FILE] "
+     "(slirp, with an e1000) or none",
      [](CliOptions& o, std::string_view v) { return parse_net_option(v, o.net); }},
     {"nic", 0, "MODEL", "network card: e1000 (Intel 82540EM at 00:03.0; implies --net user)",
      [](CliOptions& o, std::string_view v) { return parse_nic_option(v, o.net); }},

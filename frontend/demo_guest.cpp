@@ -7,7 +7,8 @@ namespace trapeze {
 
 bool boots_nothing(const CliOptions& options) {
   return options.bios_path.empty() && options.kernel_path.empty() && options.hda_path.empty() &&
-         options.hdb_path.empty() && options.cdrom_path.empty();
+         options.hdb_path.empty() && options.cdrom_path.empty() &&
+         options.boot_order.find('n') == std::string::npos;
 }
 
 std::optional<std::string> find_demo_disk() {

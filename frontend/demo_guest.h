@@ -11,7 +11,8 @@
 
 namespace trapeze {
 
-// True when the options name nothing to boot (no disk, CD-ROM, kernel or ROM).
+// True when the options name nothing to boot (no disk, CD-ROM, kernel or ROM, and no
+// network boot).
 bool boots_nothing(const CliOptions& options);
 
 // The demo disk image: guests/linux/disk.img under the working directory, else under

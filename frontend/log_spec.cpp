@@ -10,9 +10,9 @@ namespace trapeze {
 namespace {
 
 constexpr auto kComponents = std::to_array<std::string_view>({
-    "trapeze", "machine", "cpu",  "mmu",  "memory", "io",       "irq",  "sched", "pic",
-    "pit",     "rtc",     "dma",  "kbd",  "serial", "debugcon", "vga",  "ide",   "pci",
-    "fwcfg",   "acpi",    "apic", "bios", "a20",    "trace",    "disk", "mouse",
+    "trapeze", "machine", "cpu", "mmu",    "memory",   "io",    "irq",    "sched", "pic",   "pit",
+    "rtc",     "dma",     "kbd", "serial", "debugcon", "vga",   "ide",    "pci",   "fwcfg", "acpi",
+    "apic",    "bios",    "a20", "trace",  "disk",     "mouse", "ioapic", "e1000",
 });
 
 std::optional<spdlog::level::level_enum> parse_level(std::string_view name) {

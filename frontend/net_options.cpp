@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <filesystem>
+#include <system_error>
 
 namespace trapeze {
 
@@ -82,7 +84,8 @@ std::optional<std::string> parse_net_option(std::string_view value, NetOptions& 
     return std::nullopt;
   }
   if (value != "user" && !value.starts_with("user,")) {
-    return fmt::format("--net '{}' is not user[,hostfwd=...] or none", value);
+    return fmt::format("--net '{}' is not user[,hostfwd=...][,tftp=DIR][,bootfile=FILE] or none",
+                       value);
   }
   options.backend = NetBackend::kUser;
   std::string_view rest = value.substr(4);
@@ -91,8 +94,20 @@ std::optional<std::string> parse_net_option(std::string_view value, NetOptions& 
     const size_t comma = rest.find(',');
     const std::string_view item = rest.substr(0, comma);
     rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma);
+    if (item.starts_with("tftp=") && item.size() > 5) {
+      options.tftp_root = std::string(item.substr(5));
+      std::error_code error;
+      if (!std::filesystem::is_directory(options.tftp_root, error))
+        return fmt::format("--net user: tftp folder '{}' is not a readable folder",
+                           options.tftp_root);
+      continue;
+    }
+    if (item.starts_with("bootfile=") && item.size() > 9) {
+      options.bootfile = std::string(item.substr(9));
+      continue;
+    }
     if (!item.starts_with("hostfwd=")) {
-      return fmt::format("--net user: '{}' is not supported (only hostfwd=)", item);
+      return fmt::format("--net user: '{}' is not supported (hostfwd=, tftp=, bootfile=)", item);
     }
     std::string error;
     auto forward = parse_host_forward(item.substr(8), error);

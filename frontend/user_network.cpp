@@ -56,6 +56,8 @@ UserNetwork::UserNetwork(NetworkCard& card, const NetOptions& options,
   config.vnameserver = ipv4("10.0.2.3");
   config.vhostname = "trapeze";
   config.in6_enabled = false;
+  if (!options.tftp_root.empty()) config.tftp_path = options.tftp_root.c_str();
+  if (!options.bootfile.empty()) config.bootfile = options.bootfile.c_str();
 
   static const SlirpCb callbacks = [] {
     SlirpCb cb{};

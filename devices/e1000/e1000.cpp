@@ -31,7 +31,8 @@ PciIdentity e1000_identity() {
 }  // namespace
 
 E1000::E1000(PciBus& pci, AddressMap& mmio_space, IoBus& io, Scheduler& scheduler,
-             PhysicalMemory& dma_memory, MacAddress mac, PciAddress address)
+             PhysicalMemory& dma_memory, std::vector<uint8_t> boot_rom, MacAddress mac,
+             PciAddress address)
     : PciDevice(pci, address, "e1000", e1000_identity()),
       scheduler_(scheduler),
       dma_(dma_memory),
@@ -43,6 +44,7 @@ E1000::E1000(PciBus& pci, AddressMap& mmio_space, IoBus& io, Scheduler& schedule
   define_bar(0, PciBarType::kMemory32, kMmioBytes,
              mmio_bar_mapping(mmio_space, "e1000-mmio", *this));
   define_bar(1, PciBarType::kIo, kIoBytes, io_bar_mapping(io, "e1000-io", *this, kIoWidth32));
+  if (!boot_rom.empty()) define_rom_image(mmio_space, "e1000-rom", std::move(boot_rom));
   throttle_event_type_ =
       scheduler_.register_type("e1000-itr", [this](uint64_t) { throttle_expired(); });
   reset();

@@ -67,9 +67,10 @@ class E1000 final : public PciDevice, public MmioHandler, public IoHandler, publ
   // The 82540EM's receive packet buffer (PBA reset value 0x30: 48 KiB of 64).
   static constexpr size_t kReceiveFifoBytes = 48 * 1024;
 
+  // `boot_rom`: the expansion ROM's image (bios/nic_boot_rom.h), or empty for none.
   E1000(PciBus& pci, AddressMap& mmio_space, IoBus& io, Scheduler& scheduler,
-        PhysicalMemory& dma_memory, MacAddress mac = kDefaultMacAddress,
-        PciAddress address = kDefaultAddress);
+        PhysicalMemory& dma_memory, std::vector<uint8_t> boot_rom = {},
+        MacAddress mac = kDefaultMacAddress, PciAddress address = kDefaultAddress);
   E1000(const E1000&) = delete;
   E1000& operator=(const E1000&) = delete;
   ~E1000() override;

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <bit>
 
 #include "devices/vga/display_timing.h"
 #include "devices/vga/text_screen.h"
@@ -37,10 +36,6 @@ PciBarMapping framebuffer_mapping(AddressMap& memory, std::span<uint8_t> vram,
                        }};
 }
 
-uint32_t rom_bar_size(size_t image_bytes) {
-  return std::max<uint32_t>(2048, std::bit_ceil(static_cast<uint32_t>(image_bytes)));
-}
-
 }  // namespace
 
 StdVga::StdVga(PciBus& bus, IoBus& io, AddressMap& memory, std::vector<uint8_t> rom,
@@ -53,10 +48,7 @@ StdVga::StdVga(PciBus& bus, IoBus& io, AddressMap& memory, std::vector<uint8_t> 
       lfb_base_(std::make_shared<std::optional<uint64_t>>()) {
   define_bar(0, PciBarType::kMemory32Prefetchable, kVideoMemoryBytes,
              framebuffer_mapping(memory, memory_.bytes(), lfb_base_));
-  if (!rom.empty()) {
-    const uint32_t rom_bytes = rom_bar_size(rom.size());
-    define_rom(rom_bytes, rom_bar_mapping(memory, "vga-rom", std::move(rom)));
-  }
+  if (!rom.empty()) define_rom_image(memory, "vga-rom", std::move(rom));
   vga_ports_ = io.map("vga", 0x3B0, 0x3DF, kIoWidth8, *this);
   dispi_ports_ = io.map("vbe-dispi", vga::VbeDispi::kIndexPort, vga::VbeDispi::kDataPort,
                         kIoWidth8 | kIoWidth16, *this);

@@ -6,7 +6,7 @@
 namespace trapeze {
 namespace {
 
-TEST_CASE("a disk, CD-ROM, kernel or ROM is something to boot") {
+TEST_CASE("a disk, CD-ROM, kernel, ROM or network boot is something to boot") {
   CHECK(boots_nothing(CliOptions{}));
   CliOptions disk;
   disk.hda_path = "disk.img";
@@ -16,7 +16,13 @@ TEST_CASE("a disk, CD-ROM, kernel or ROM is something to boot") {
   kernel.kernel_path = "kernel";
   CliOptions rom;
   rom.bios_path = "rom.bin";
-  for (const CliOptions& options : {disk, cdrom, kernel, rom}) CHECK_FALSE(boots_nothing(options));
+  CliOptions network;
+  network.boot_order = "n";
+  for (const CliOptions& options : {disk, cdrom, kernel, rom, network})
+    CHECK_FALSE(boots_nothing(options));
+  CliOptions cd_first;
+  cd_first.boot_order = "dc";
+  CHECK(boots_nothing(cd_first));
 }
 
 TEST_CASE("the demo guest boots its disk with --snapshot, or the error says how to build it") {

@@ -1,9 +1,11 @@
 // The network options in QEMU's words: --net user with hostfwd rules (loopback unless an
-// address is named), --net none, --nic e1000 (ne2k refused), --net-dump.
+// address is named), tftp= and bootfile=, --net none, --nic e1000 (ne2k refused),
+// --net-dump.
 #include "frontend/net_options.h"
 
 #include <doctest/doctest.h>
 
+#include <filesystem>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,6 +48,21 @@ TEST_CASE("--net user gives an e1000 and parses hostfwd rules") {
   CHECK(net.host_forwards[2].guest_port == 8080);
 }
 
+TEST_CASE("--net user takes a TFTP folder and a boot file name, as QEMU's does") {
+  const std::string folder = std::filesystem::temp_directory_path().string();
+  const CliParseResult result =
+      parse({"--net", "user,tftp=" + folder + ",bootfile=pxelinux.0,hostfwd=tcp::8022-:22"});
+  REQUIRE(result.ok());
+  const NetOptions& net = result.options.net;
+  CHECK(net.tftp_root == folder);
+  CHECK(net.bootfile == "pxelinux.0");
+  CHECK(net.host_forwards.size() == 1);
+  const CliParseResult missing = parse({"--net", "user,tftp=/no/such/folder"});
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.error->exit_status == 2);
+  CHECK(missing.error->message.find("/no/such/folder") != std::string::npos);
+}
+
 TEST_CASE("--nic e1000 alone means user networking; --net none wins") {
   CHECK(parse({"--nic", "e1000"}).options.net.card() == NicKind::kE1000);
   CHECK(parse({"--nic", "model=e1000"}).options.net.card() == NicKind::kE1000);
@@ -57,6 +74,8 @@ TEST_CASE("network option mistakes are usage errors") {
   for (const std::vector<std::string>& words :
        std::vector<std::vector<std::string>>{{"--net", "tap"},
                                              {"--net", "user,restrict=on"},
+                                             {"--net", "user,tftp="},
+                                             {"--net", "user,bootfile="},
                                              {"--net", "user,hostfwd=tcp:127.0.0.1:8022"},
                                              {"--net", "user,hostfwd=tcp::0-:22"},
                                              {"--net", "user,hostfwd=tcp::70000-:22"},

@@ -143,6 +143,34 @@ uint16_t mdic_read(Board& b, unsigned phy_register, unsigned phy_address = 1) {
 
 }  // namespace
 
+TEST_CASE("e1000: a boot ROM is served through the expansion ROM BAR; none without one") {
+  AddressMap memory{kRamBytes};
+  IoBus io;
+  Scheduler scheduler;
+  PciBus pci{io};
+  std::vector<uint8_t> rom(3000, 0x90);  // 3000 bytes: a 4 KiB BAR
+  rom[0] = 0x55;
+  rom[1] = 0xAA;
+  rom[2] = 6;
+  E1000 nic{pci, memory, io, scheduler, memory, rom};
+  // Sizing: all ones written, the size's mask read back (enable bit clear).
+  pci.config_write(0, kNic, pci::kRomAddress, 4, 0xFFFFFFFE);
+  CHECK(pci.config_read(0, kNic, pci::kRomAddress, 4) == 0xFFFFF000);
+  pci.config_write(0, kNic, pci::kRomAddress, 4, 0xFEC00000 | pci::kRomEnable);
+  pci.config_write(0, kNic, pci::kCommand, 2, pci::kCommandMemory);
+  CHECK(nic.rom_address() == 0xFEC00000);
+  CHECK(memory.read(0xFEC00000, 2) == 0xAA55);
+  CHECK(memory.read(0xFEC00002, 1) == 6);
+
+  IoBus other_io;
+  Scheduler other_scheduler;
+  PciBus other_bus{other_io};
+  AddressMap other_memory{kRamBytes};
+  E1000 plain{other_bus, other_memory, other_io, other_scheduler, other_memory};
+  other_bus.config_write(0, kNic, pci::kRomAddress, 4, 0xFFFFFFFE);
+  CHECK(other_bus.config_read(0, kNic, pci::kRomAddress, 4) == 0);
+}
+
 TEST_CASE("e1000: PCI identity, BARs and the status register") {
   Board b;
   CHECK(b.pci.config_read(0, kNic, pci::kVendorId, 4) == 0x100E8086u);
