@@ -32,4 +32,10 @@ std::vector<uint8_t> read_image_file(const std::string& path, const char* what,
   return bytes;
 }
 
+void check_option_rom_signature(std::span<const uint8_t> image, const char* what,
+                                const std::string& path) {
+  if (image.size() < 3 || image[0] != 0x55 || image[1] != 0xAA)
+    throw ConfigError(fmt::format("{} '{}' lacks the option ROM signature 55 AA", what, path));
+}
+
 }  // namespace trapeze

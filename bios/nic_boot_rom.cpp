@@ -20,9 +20,7 @@ std::vector<uint8_t> load_nic_boot_rom(bool required, const std::string& path) {
                     path));
   }
   std::vector<uint8_t> image = read_image_file(path, "network boot ROM", 1024 * 1024);
-  if (image.size() < 3 || image[0] != 0x55 || image[1] != 0xAA)
-    throw ConfigError(
-        fmt::format("network boot ROM '{}' lacks the option ROM signature 55 AA", path));
+  check_option_rom_signature(image, "network boot ROM", path);
   return image;
 }
 

@@ -21,9 +21,7 @@ std::vector<uint8_t> load_vga_bios_image(const std::string& path) {
 }
 
 void check_vga_bios_image(std::span<const uint8_t> image, const std::string& path) {
-  if (image.size() < 3 || image[0] != 0x55 || image[1] != 0xAA)
-    throw ConfigError(
-        fmt::format("VGA BIOS image '{}' lacks the option ROM signature 55 AA", path));
+  check_option_rom_signature(image, "VGA BIOS image", path);
 }
 
 }  // namespace trapeze

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "bios/nic_boot_rom.h"
 #include "devices/config_error.h"
 #include "mmu/address_map.h"
 
@@ -99,4 +100,27 @@ TEST_CASE("map_bios: only the last 128 KiB of a larger image appear below 1 MiB"
   CHECK(memory.read(0xDFFFF, 1) == 0xFF);
   CHECK(bios_low_window_bytes(256 * 1024) == 128 * 1024);
   CHECK(bios_low_window_bytes(64 * 1024) == 64 * 1024);
+}
+
+TEST_CASE("load_nic_boot_rom: optional unless network boot; the signature is checked") {
+  const std::string missing = "/nonexistent/trapeze/pxe-e1000.rom";
+  CHECK(load_nic_boot_rom(false, missing).empty());
+  try {
+    load_nic_boot_rom(true, missing);
+    FAIL("a missing ROM for network boot must be a ConfigError");
+  } catch (const ConfigError& e) {
+    const std::string message = e.what();
+    CHECK(message.find(missing) != std::string::npos);
+    CHECK(message.find("ipxe-qemu") != std::string::npos);
+  }
+  std::vector<uint8_t> rom(2048, 0);
+  rom[0] = 0x55;
+  rom[1] = 0xAA;
+  rom[2] = 4;
+  TempFile good(rom, "nic-rom");
+  CHECK(load_nic_boot_rom(false, good.path.string()) == rom);
+  rom[1] = 0x00;
+  TempFile unsigned_rom(rom, "nic-rom-unsigned");
+  CHECK_THROWS_WITH_AS(load_nic_boot_rom(false, unsigned_rom.path.string()),
+                       doctest::Contains("lacks the option ROM signature 55 AA"), ConfigError);
 }

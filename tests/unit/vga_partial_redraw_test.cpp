@@ -13,38 +13,24 @@
 #include "devices/vga/renderer.h"
 #include "devices/vga/std_vga.h"
 #include "mmu/address_map.h"
+#include "vga_test_support.h"
 
 using namespace trapeze;
 using namespace trapeze::vga;
 
 namespace {
 
-void set_dac(VgaRegisters& regs, uint8_t index, uint8_t r, uint8_t g, uint8_t b) {
-  regs.dac.set_write_index(index);
-  regs.dac.write_data(r);
-  regs.dac.write_data(g);
-  regs.dac.write_data(b);
-}
+using test::set_dac;
 
-// Mode 3 as the renderer reads it (80x25 cells of 9x16), the cursor on scanlines 14-15.
+// Mode 3 as the renderer reads it (80x25 cells of 9x16), the cursor on scanlines 14-15,
+// sixteen distinct colours in the DAC.
 void text_mode(VgaRegisters& regs) {
-  regs.crtc.regs[Crtc::kHorizontalDisplayEnd] = 79;
-  regs.crtc.regs[Crtc::kVerticalDisplayEnd] = 0x8F;
-  regs.crtc.regs[Crtc::kOverflow] = 0x1F;
-  regs.crtc.regs[Crtc::kMaxScanLine] = 0x4F;
-  regs.crtc.regs[Crtc::kLineCompare] = 0xFF;
-  regs.crtc.regs[Crtc::kOffset] = 40;
-  regs.crtc.regs[Crtc::kModeControl] = 0xA3;
+  test::text_mode_registers(regs);
   regs.crtc.regs[Crtc::kCursorStart] = 14;
   regs.crtc.regs[Crtc::kCursorEnd] = 15;
-  regs.attribute.index = 0x20;
-  regs.attribute.regs[AttributeController::kModeControl] = 0x0C;  // line graphics, blink
-  regs.attribute.regs[AttributeController::kColorPlaneEnable] = 0x0F;
-  for (uint8_t i = 0; i < 16; ++i) {
-    regs.attribute.regs[i] = i;
+  for (uint8_t i = 0; i < 16; ++i)
     set_dac(regs, i, static_cast<uint8_t>(i * 4), static_cast<uint8_t>(63 - i * 4),
             static_cast<uint8_t>(i * 2));
-  }
 }
 
 void set_cursor(VgaRegisters& regs, uint16_t cell) {

@@ -8,33 +8,19 @@
 #include "devices/vga/std_vga.h"
 #include "devices/vga/text_screen.h"
 #include "mmu/address_map.h"
+#include "vga_test_support.h"
 
 using namespace trapeze;
 using namespace trapeze::vga;
 
 namespace {
 
-void set_dac(VgaRegisters& regs, uint8_t index, uint8_t r, uint8_t g, uint8_t b) {
-  regs.dac.set_write_index(index);
-  regs.dac.write_data(r);
-  regs.dac.write_data(g);
-  regs.dac.write_data(b);
-}
+using test::set_dac;
 
-// Mode 3's registers, as far as the renderer reads them: 80x25 cells of 9x16.
+// Mode 3's registers, as far as the renderer reads them, the cursor off, with a blue
+// and a yellow in the DAC.
 void text_mode(VgaRegisters& regs) {
-  regs.crtc.regs[Crtc::kHorizontalDisplayEnd] = 79;
-  regs.crtc.regs[Crtc::kVerticalDisplayEnd] = 0x8F;
-  regs.crtc.regs[Crtc::kOverflow] = 0x1F;  // VDE bit 8, line compare bit 8
-  regs.crtc.regs[Crtc::kMaxScanLine] = 0x4F;
-  regs.crtc.regs[Crtc::kLineCompare] = 0xFF;
-  regs.crtc.regs[Crtc::kOffset] = 40;
-  regs.crtc.regs[Crtc::kModeControl] = 0xA3;
-  regs.crtc.regs[Crtc::kCursorStart] = 0x20;  // cursor off
-  regs.attribute.index = 0x20;
-  regs.attribute.regs[AttributeController::kModeControl] = 0x0C;  // line graphics, blink
-  regs.attribute.regs[AttributeController::kColorPlaneEnable] = 0x0F;
-  for (uint8_t i = 0; i < 16; ++i) regs.attribute.regs[i] = i;
+  test::text_mode_registers(regs);
   set_dac(regs, 0x01, 0, 0, 42);    // blue
   set_dac(regs, 0x0E, 63, 63, 21);  // yellow
 }
